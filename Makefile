@@ -1,0 +1,39 @@
+# Every target installs what it needs on first use: on a fresh machine `make demo` and
+# `make test` are all the set-up there is.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint types unit bench cassettes clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/modelreg --sandbox sandbox reset --yes
+	$(VENV)/bin/modelreg --sandbox list
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+types: $(STAMP)
+	$(VENV)/bin/mypy
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest
+
+test: lint types unit
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+cassettes: $(STAMP)
+	$(PY) -m scripts.record_cassettes
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,78 @@
+"""modelreg: manage custom models at several vendors through one API.
+
+>>> import modelreg
+>>> with modelreg.connect("scriptix", sandbox=True) as reg:  # doctest: +SKIP
+...     model = reg.create(name="Cardiology EN", language="en", base_model="medical")
+"""
+
+from modelreg import errors
+from modelreg._async_registry import AsyncModelRegistry
+from modelreg._connect import connect, connect_async
+from modelreg._multi import AsyncRegistries, Registries, connect_all, connect_all_async
+from modelreg._plugins import providers
+from modelreg._records import Deletion, Issue, Model, ModelStatus, Page, parse_ref
+from modelreg._registry import ModelRegistry
+from modelreg._version import __version__
+from modelreg.errors import (
+    APIError,
+    AuthenticationFailed,
+    ConfigurationError,
+    Conflict,
+    ModelInUse,
+    ModelRegError,
+    NotFound,
+    OutcomeUnknown,
+    PermissionDenied,
+    ProtocolError,
+    QuotaExceeded,
+    RateLimited,
+    ServerError,
+    TransportError,
+    UnsupportedOperation,
+    ValidationFailed,
+)
+from modelreg.hookspecs import hookimpl
+
+__all__ = [
+    "APIError",
+    "AsyncModelRegistry",
+    "AsyncRegistries",
+    "AuthenticationFailed",
+    "ConfigurationError",
+    "Conflict",
+    "Deletion",
+    "Issue",
+    "Model",
+    "ModelInUse",
+    "ModelRegError",
+    "ModelRegistry",
+    "ModelStatus",
+    "NotFound",
+    "OutcomeUnknown",
+    "Page",
+    "PermissionDenied",
+    "ProtocolError",
+    "QuotaExceeded",
+    "RateLimited",
+    "Registries",
+    "ServerError",
+    "TransportError",
+    "UnsupportedOperation",
+    "ValidationFailed",
+    "__version__",
+    "connect",
+    "connect_all",
+    "connect_all_async",
+    "connect_async",
+    "errors",
+    "hookimpl",
+    "parse_ref",
+    "providers",
+]
+
+# Tracebacks and reprs read ``modelreg.NotFound`` rather than the private module path.
+for _name in __all__:
+    _obj = globals()[_name]
+    if getattr(_obj, "__module__", "").startswith("modelreg."):
+        _obj.__module__ = "modelreg"
+del _name, _obj

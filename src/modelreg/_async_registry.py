@@ -1,0 +1,142 @@
+"""``AsyncModelRegistry``: the same API as ``ModelRegistry``, awaited, over an async httpx client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+import httpx
+
+from modelreg._core import RegistryCore
+from modelreg._drivers import run_async
+from modelreg._pagination import Walk
+from modelreg._records import Deletion, Model, Page
+from modelreg.provider import Flow
+
+T = TypeVar("T")
+
+
+class AsyncModelRegistry:
+    """Manage one provider's models with asyncio; ``list()`` is an async iterator."""
+
+    def __init__(
+        self, core: RegistryCore, client: httpx.AsyncClient, sleep: Callable[[float], Awaitable[None]]
+    ) -> None:
+        self._core = core
+        self._client = client
+        self._sleep = sleep
+
+    @property
+    def provider(self) -> str:
+        """The provider's name, e.g. ``"scriptix"``."""
+        return self._core.name
+
+    @property
+    def sandbox(self) -> Any:
+        """The emulator behind this registry when connected with ``sandbox=``, else None."""
+        return self._core.sandbox
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        """The provider-only operations this registry offers as methods."""
+        return type(self._core.provider).extra_operations
+
+    async def run(self, flow: Flow[T]) -> T:
+        """Run a provider flow to its result (for provider-specific operations)."""
+        return await run_async(self._core.engine.program(flow), self._client, self._core.pacer, self._sleep)
+
+    def list(self, *, page_size: int | None = None, limit: int | None = None, **filters: Any) -> AsyncIterator[Model]:
+        """Every model matching ``filters``, lazily, fetching pages ahead concurrently."""
+        core = self._core
+        core.check_limit(limit)
+        size = core.page_size(page_size, limit, walk=True)
+        core.provider.check_filters(filters)
+        return self._walk(Walk(core.name, size, limit, core.list_concurrency()), filters)
+
+    async def _walk(self, walk: Walk, filters: dict[str, Any]) -> AsyncIterator[Model]:
+        async def fetch(number: int) -> Page[Model]:
+            return await self.run(self._core.list_page(number, walk.page_size, filters))
+
+        if walk.finished:
+            return
+        for model in walk.accept(await fetch(1)):
+            yield model
+        pending: deque[asyncio.Task[Page[Model]]] = deque()
+        number = 2
+        try:
+            while not walk.finished:
+                while len(pending) < walk.window and walk.planned(number):
+                    pending.append(asyncio.ensure_future(fetch(number)))
+                    number += 1
+                if pending:
+                    page = await pending.popleft()
+                else:
+                    page = await fetch(number)
+                    number += 1
+                for model in walk.accept(page):
+                    yield model
+        finally:
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+
+    async def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
+        """One page of models, as the vendor returns it."""
+        core = self._core
+        core.check_page(page)
+        size = core.page_size(page_size)
+        core.provider.check_filters(filters)
+        return await self.run(core.list_page(page, size, filters))
+
+    async def get(self, model_id: str | int) -> Model:
+        """One model by id."""
+        return await self.run(self._core.provider.get(str(model_id)))
+
+    async def create(self, **fields: Any) -> Model:
+        """Create a model; never sends the create twice (see the README on lost answers)."""
+        return await self.run(self._core.creation(fields))
+
+    async def update(self, model_id: str | int, **fields: Any) -> Model:
+        """Change some of a model's fields; returns the updated model."""
+        return await self.run(self._core.provider.update(str(model_id), fields))
+
+    async def delete(self, model_id: str | int, *, missing_ok: bool = False) -> Deletion:
+        """Delete a model; with ``missing_ok`` a missing one gives ``deleted=False`` instead of ``NotFound``."""
+        return await self.run(self._core.deletion(str(model_id), missing_ok))
+
+    async def train(self, model_id: str | int, **options: Any) -> Model:
+        """Start training a model (where the provider trains models)."""
+        return await self.run(self._core.provider.train(str(model_id), options))
+
+    async def validate(self, model_id: str | int) -> Any:
+        """Ask the vendor to check a model's configuration (where the provider offers it)."""
+        return await self.run(self._core.provider.validate(str(model_id)))
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
+        method = self._core.provider_operation(name)
+
+        async def operation(*args: Any, **kwargs: Any) -> Any:
+            return await self.run(method(*args, **kwargs))
+
+        operation.__name__ = name
+        operation.__doc__ = method.__doc__
+        return operation
+
+    def __dir__(self) -> Iterable[str]:
+        return sorted({*super().__dir__(), *self.operations})
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections."""
+        await self._client.aclose()
+
+    async def __aenter__(self) -> AsyncModelRegistry:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<AsyncModelRegistry {self.provider} {self._core.provider.config.base_url}>"

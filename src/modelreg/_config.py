@@ -1,0 +1,72 @@
+"""Resolving a provider's settings from ``connect()`` arguments and the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from modelreg.errors import ConfigurationError
+from modelreg.provider import Config, Provider
+
+SANDBOX_SECRET = "sandbox-{name}"  # noqa: S105 - a placeholder the emulators accept, not a credential
+"""Placeholder for a required credential in sandbox mode: the emulators accept any value."""
+
+
+def resolve_config(
+    cls: type[Provider],
+    arguments: Mapping[str, Any],
+    *,
+    base_url: str | None,
+    sandbox: bool,
+) -> Config:
+    """Settings for ``cls`` from ``arguments``, then env vars, then defaults; nothing is sent."""
+    known = {setting.name for setting in cls.settings}
+    unknown = sorted(set(arguments) - known)
+    if unknown:
+        accepted = ", ".join(sorted(known)) or "no provider settings"
+        raise ConfigurationError(
+            f"{cls.name} does not take {', '.join(map(repr, unknown))}; it accepts {accepted} "
+            "(plus sandbox, base_url, transport, max_retries, timeout, limits, max_wait, deadline)",
+            provider=cls.name,
+        )
+    values: dict[str, Any] = {}
+    missing = []
+    for setting in cls.settings:
+        value = arguments.get(setting.name)
+        if value is None and setting.env:
+            value = os.environ.get(setting.env) or None
+        if value is None:
+            value = setting.default
+        if value is None and setting.required:
+            if sandbox:
+                value = SANDBOX_SECRET.format(name=setting.name) if setting.secret else "sandbox"
+            else:
+                missing.append(setting)
+        if setting.secret and value is not None and not isinstance(value, str):
+            raise ConfigurationError(
+                f"{cls.name} setting {setting.name} must be a string, got {type(value).__name__}",
+                provider=cls.name,
+            )
+        values[setting.name] = value
+    if missing:
+        wanted = "; ".join(f"pass {s.name}=..." + (f" or set {s.env}" if s.env else "") for s in missing)
+        raise ConfigurationError(f"{cls.name} needs credentials: {wanted}", provider=cls.name)
+    url = base_url or (os.environ.get(cls.base_url_env) if cls.base_url_env else None) or cls.default_base_url
+    if not url.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"{cls.name} base_url must start with http:// or https://, got {url!r}", provider=cls.name
+        )
+    secret_names = frozenset(s.name for s in cls.settings if s.secret)
+    config = Config(cls.name, url.rstrip("/"), values, secret_names)
+    cls.check_config(config)
+    return config
+
+
+def missing_settings(cls: type[Provider]) -> list[str]:
+    """The env vars of required settings that are unset (for ``connect_all`` and the CLI)."""
+    return [
+        s.env or s.name
+        for s in cls.settings
+        if s.required and s.default is None and not (s.env and os.environ.get(s.env))
+    ]

@@ -1,0 +1,73 @@
+"""The only code that does I/O for a flow: one short loop for threads, one for asyncio."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+
+from modelreg._engine import Program, Sleep
+from modelreg._pacing import Pacer
+
+T = TypeVar("T")
+
+
+def run_sync(program: Program[T], client: httpx.Client, pacer: Pacer, sleep: Callable[[float], None]) -> T:
+    """Run ``program`` to its result with a sync client."""
+    value: Any = None
+    with _closing(program):
+        while True:
+            try:
+                action = program.send(value)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            if isinstance(action, Sleep):
+                sleep(action.seconds)
+                value = None
+                continue
+            with pacer.hold(action.operation):
+                try:
+                    value = client.send(action.request)
+                except httpx.RequestError as exc:
+                    value = exc
+
+
+async def run_async(
+    program: Program[T],
+    client: httpx.AsyncClient,
+    pacer: Pacer,
+    sleep: Callable[[float], Awaitable[None]],
+) -> T:
+    """Run ``program`` to its result with an async client."""
+    value: Any = None
+    with _closing(program):
+        while True:
+            try:
+                action = program.send(value)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            if isinstance(action, Sleep):
+                await sleep(action.seconds)
+                value = None
+                continue
+            async with pacer.ahold(action.operation):
+                try:
+                    value = await client.send(action.request)
+                except httpx.RequestError as exc:
+                    value = exc
+
+
+class _closing:
+    """Close the program if the driver stops early (cancellation, KeyboardInterrupt)."""
+
+    def __init__(self, program: Program[Any]) -> None:
+        self.program = program
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        self.program.close()

@@ -1,0 +1,255 @@
+"""The engine: turns a provider's flow into send and sleep actions, once for sync and async.
+
+``Engine.program(flow)`` is a generator that yields ``Send`` and ``Sleep`` actions and receives
+responses (or the transport exception) — everything a registry does except the I/O itself:
+authentication, pacing, retries with backoff, deadlines, error mapping, logging and redaction.
+``_drivers.py`` runs it with an ``httpx.Client`` or an ``httpx.AsyncClient``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Generator
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from modelreg._pacing import Pacer
+from modelreg._redact import Redactor
+from modelreg._retry import RetryPolicy
+from modelreg._version import __version__
+from modelreg.errors import (
+    AuthenticationFailed,
+    ModelRegError,
+    OutcomeUnknown,
+    ProtocolError,
+    RateLimited,
+    TransportError,
+)
+from modelreg.provider import IDEMPOTENT, OPERATION, Flow, Pause, Provider, excerpt
+
+T = TypeVar("T")
+
+logger = logging.getLogger("modelreg")
+
+USER_AGENT = f"modelreg/{__version__}"
+REPLAYED = "_modelreg_replayed"
+"""Set on an error or response that answered a retry after an earlier attempt's answer was lost."""
+
+
+@attrs.frozen
+class Send:
+    """Action: send ``request`` (holding a concurrency slot of ``operation``)."""
+
+    request: httpx.Request
+    operation: str
+
+
+@attrs.frozen
+class Sleep:
+    """Action: wait ``seconds``."""
+
+    seconds: float
+
+
+Action = Send | Sleep
+Program = Generator[Action, Any, T]
+
+
+class Engine:
+    """Everything between a registry and the wire, with no I/O of its own."""
+
+    def __init__(
+        self,
+        provider: Provider,
+        *,
+        pacer: Pacer,
+        policy: RetryPolicy,
+        timeout: httpx.Timeout,
+        clock: Callable[[], float] = time.monotonic,
+        deadline: float | None = None,
+        max_wait: float = 60.0,
+    ) -> None:
+        self.provider = provider
+        self.pacer = pacer
+        self.policy = policy
+        self.timeout = timeout
+        self.clock = clock
+        self.deadline = deadline
+        self.max_wait = max_wait
+        self.redactor = Redactor(provider.config.secrets())
+
+    def program(self, flow: Flow[T]) -> Program[T]:
+        """Drive ``flow`` to its result, yielding the actions that need I/O."""
+        try:
+            return (yield from self._drive(self._authorized(flow)))
+        except ModelRegError as exc:
+            raise self.redactor.error(exc) from exc.__cause__
+
+    def _drive(self, flow: Flow[T]) -> Program[T]:
+        value: Any = None
+        error: BaseException | None = None
+        deadline = self.clock() + self.deadline if self.deadline is not None else None
+        while True:
+            try:
+                step = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            error = None
+            if isinstance(step, Pause):
+                yield Sleep(self._bounded(step.seconds, deadline))
+                value = self.clock()
+                continue
+            try:
+                value = yield from self.exchange(step, deadline)
+            except ModelRegError as exc:
+                error = exc
+
+    def _authorized(self, flow: Flow[T]) -> Flow[T]:
+        """``flow`` with each request signed, refreshing credentials once after a 401."""
+        provider = self.provider
+        value: Any = None
+        error: BaseException | None = None
+        refreshed = False
+        while True:
+            try:
+                step = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            error = None
+            if isinstance(step, Pause):
+                value = yield step
+                continue
+            while True:
+                signed = yield from provider.authorize(step)
+                try:
+                    value = yield signed
+                except AuthenticationFailed as exc:
+                    if not refreshed and provider.reauthorize():
+                        refreshed = True
+                        logger.info("%s: credential refused, refreshing it once", provider.name)
+                        continue
+                    error = exc
+                except ModelRegError as exc:
+                    error = exc
+                break
+
+    def _bounded(self, seconds: float, deadline: float | None) -> float:
+        if deadline is not None and self.clock() + seconds > deadline:
+            raise TransportError(
+                f"{self.provider.name}: the call's deadline of {self.deadline:g} s would pass while "
+                f"waiting {seconds:.1f} s; raise deadline= or try again later",
+                provider=self.provider.name,
+            )
+        return seconds
+
+    def exchange(self, request: httpx.Request, deadline: float | None = None) -> Program[httpx.Response]:
+        """Send one request with pacing and retries; return a 2xx answer or raise a typed error."""
+        name = self.provider.name
+        operation = str(request.extensions.get(OPERATION, "request"))
+        idempotent = bool(request.extensions.get(IDEMPOTENT, request.method in ("GET", "DELETE")))
+        request.extensions["timeout"] = self.timeout.as_dict()
+        request.headers.setdefault("user-agent", USER_AGENT)
+        url = self.redactor.text(str(request.url))
+        ambiguous = False
+        attempt = 0
+        while True:
+            wait = self.pacer.reserve(operation, self.clock(), self.max_wait)
+            if wait > self.max_wait:
+                raise RateLimited(
+                    f"{name} allows no more {operation} requests for {wait:.0f} s (client-side "
+                    f"limit {self.pacer.limit(operation)}); try again later or pass limits= to "
+                    "connect() if your plan allows more",
+                    provider=name,
+                    retry_after=wait,
+                )
+            if wait > 0:
+                yield Sleep(self._bounded(wait, deadline))
+            started = self.clock()
+            outcome = yield Send(request, operation)
+            self._log(request.method, url, outcome, attempt, started)
+            decision = self.policy.decide(outcome, attempt, idempotent=idempotent)
+            if isinstance(outcome, httpx.Response) and outcome.status_code == 429:
+                wait_after = decision.retry_after if decision.retry_after is not None else 1.0
+                self.pacer.block(operation, self.clock() + wait_after)
+            if decision.retry and (deadline is None or self.clock() + decision.delay < deadline):
+                ambiguous = ambiguous or decision.ambiguous
+                logger.info(
+                    "%s: retrying %s %s in %.2f s (attempt %d of %d) after %s",
+                    name,
+                    request.method,
+                    url,
+                    decision.delay,
+                    attempt + 2,
+                    self.policy.max_retries + 1,
+                    _describe(outcome),
+                )
+                yield Sleep(decision.delay)
+                attempt += 1
+                continue
+            if isinstance(outcome, Exception):
+                raise self._transport_error(request, outcome, idempotent, decision.ambiguous)
+            if outcome.is_success:
+                if ambiguous:
+                    outcome.extensions[REPLAYED] = True
+                response: httpx.Response = outcome
+                return response
+            raise self._api_error(outcome, ambiguous, decision.retry_after)
+
+    def _api_error(self, response: httpx.Response, replayed: bool, retry_after: float | None) -> Exception:
+        if 300 <= response.status_code < 400:
+            return ProtocolError(
+                f"{self.provider.name} answered with a redirect to "
+                f"{self.redactor.text(response.headers.get('location', '?'))}; check base_url",
+                provider=self.provider.name,
+                status_code=response.status_code,
+                excerpt=self.redactor.text(excerpt(response.content)),
+            )
+        error = self.provider.error_for(response)
+        if isinstance(error, RateLimited) and error.retry_after is None:
+            error.retry_after = retry_after
+        setattr(error, REPLAYED, replayed)
+        return error
+
+    def _transport_error(
+        self, request: httpx.Request, exc: Exception, idempotent: bool, ambiguous: bool
+    ) -> TransportError:
+        name = self.provider.name
+        what = f"{request.method} {self.redactor.text(str(request.url))}"
+        if ambiguous and not idempotent:
+            error: TransportError = OutcomeUnknown(
+                f"{name}: the answer to {what} was lost ({_describe(exc)}); the change may or may "
+                "not have been made. List or get the model to check before trying again.",
+                provider=name,
+            )
+        else:
+            error = TransportError(
+                f"{name}: could not complete {what}: {_describe(exc)}; check the network and "
+                "base_url, or raise timeout=",
+                provider=name,
+            )
+        error.__cause__ = exc
+        return error
+
+    def _log(self, method: str, url: str, outcome: httpx.Response | Exception, attempt: int, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed = (self.clock() - started) * 1000
+            logger.debug(
+                "%s %s %s -> %s in %.0f ms (attempt %d)",
+                self.provider.name,
+                method,
+                url,
+                _describe(outcome),
+                elapsed,
+                attempt + 1,
+            )
+
+
+def _describe(outcome: httpx.Response | Exception) -> str:
+    if isinstance(outcome, httpx.Response):
+        return f"{outcome.status_code} {outcome.reason_phrase}".strip()
+    return f"{type(outcome).__name__}: {outcome}" if str(outcome) else type(outcome).__name__

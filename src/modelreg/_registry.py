@@ -1,0 +1,145 @@
+"""``ModelRegistry``: one provider, records in, records out, over a sync httpx client."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import httpx
+
+from modelreg._core import RegistryCore
+from modelreg._drivers import run_sync
+from modelreg._pagination import Walk
+from modelreg._records import Deletion, Model, Page
+from modelreg.provider import Flow
+
+T = TypeVar("T")
+
+
+class ModelRegistry:
+    """Manage one provider's models: ``list``, ``get``, ``create``, ``update``, ``delete`` and more.
+
+    Provider-only operations (``reg.upload_training_data(...)``, ``reg.agent_models()``...) are
+    methods too; ``reg.operations`` lists them. Use as a context manager or call ``close()``.
+    """
+
+    def __init__(self, core: RegistryCore, client: httpx.Client, sleep: Callable[[float], None]) -> None:
+        self._core = core
+        self._client = client
+        self._sleep = sleep
+
+    @property
+    def provider(self) -> str:
+        """The provider's name, e.g. ``"scriptix"``."""
+        return self._core.name
+
+    @property
+    def sandbox(self) -> Any:
+        """The emulator behind this registry when connected with ``sandbox=``, else None."""
+        return self._core.sandbox
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        """The provider-only operations this registry offers as methods."""
+        return type(self._core.provider).extra_operations
+
+    def run(self, flow: Flow[T]) -> T:
+        """Run a provider flow to its result (for provider-specific operations)."""
+        return run_sync(self._core.engine.program(flow), self._client, self._core.pacer, self._sleep)
+
+    def list(self, *, page_size: int | None = None, limit: int | None = None, **filters: Any) -> Iterator[Model]:
+        """Every model matching ``filters``, lazily, fetching pages ahead concurrently."""
+        core = self._core
+        core.check_limit(limit)
+        size = core.page_size(page_size, limit, walk=True)
+        core.provider.check_filters(filters)
+        return self._walk(Walk(core.name, size, limit, core.list_concurrency()), filters)
+
+    def _walk(self, walk: Walk, filters: dict[str, Any]) -> Iterator[Model]:
+        def fetch(number: int) -> Page[Model]:
+            return self.run(self._core.list_page(number, walk.page_size, filters))
+
+        if walk.finished:
+            return
+        yield from walk.accept(fetch(1))
+        pending: deque[concurrent.futures.Future[Page[Model]]] = deque()
+        pool: concurrent.futures.ThreadPoolExecutor | None = None
+        number = 2
+        try:
+            while not walk.finished:
+                if walk.planned(number):
+                    pool = pool or concurrent.futures.ThreadPoolExecutor(walk.window, "modelreg-list")
+                    while len(pending) < walk.window and walk.planned(number):
+                        pending.append(pool.submit(fetch, number))
+                        number += 1
+                if pending:
+                    page = pending.popleft().result()
+                else:
+                    page = fetch(number)
+                    number += 1
+                yield from walk.accept(page)
+        finally:
+            for future in pending:
+                future.cancel()
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+
+    def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
+        """One page of models, as the vendor returns it."""
+        core = self._core
+        core.check_page(page)
+        size = core.page_size(page_size)
+        core.provider.check_filters(filters)
+        return self.run(core.list_page(page, size, filters))
+
+    def get(self, model_id: str | int) -> Model:
+        """One model by id."""
+        return self.run(self._core.provider.get(str(model_id)))
+
+    def create(self, **fields: Any) -> Model:
+        """Create a model; never sends the create twice (see the README on lost answers)."""
+        return self.run(self._core.creation(fields))
+
+    def update(self, model_id: str | int, **fields: Any) -> Model:
+        """Change some of a model's fields; returns the updated model."""
+        return self.run(self._core.provider.update(str(model_id), fields))
+
+    def delete(self, model_id: str | int, *, missing_ok: bool = False) -> Deletion:
+        """Delete a model; with ``missing_ok`` a missing one gives ``deleted=False`` instead of ``NotFound``."""
+        return self.run(self._core.deletion(str(model_id), missing_ok))
+
+    def train(self, model_id: str | int, **options: Any) -> Model:
+        """Start training a model (where the provider trains models)."""
+        return self.run(self._core.provider.train(str(model_id), options))
+
+    def validate(self, model_id: str | int) -> Any:
+        """Ask the vendor to check a model's configuration (where the provider offers it)."""
+        return self.run(self._core.provider.validate(str(model_id)))
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = self._core.provider_operation(name)
+
+        def operation(*args: Any, **kwargs: Any) -> Any:
+            return self.run(method(*args, **kwargs))
+
+        operation.__name__ = name
+        operation.__doc__ = method.__doc__
+        return operation
+
+    def __dir__(self) -> Iterable[str]:
+        return sorted({*super().__dir__(), *self.operations})
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._client.close()
+
+    def __enter__(self) -> ModelRegistry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<ModelRegistry {self.provider} {self._core.provider.config.base_url}>"

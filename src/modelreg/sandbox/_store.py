@@ -1,0 +1,136 @@
+"""Where a sandbox keeps its state: in memory for tests, in SQLite for the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+Document = dict[str, Any]
+
+
+class Store(Protocol):
+    """A small document store: tables of JSON documents by key, plus id counters."""
+
+    def get(self, table: str, key: str) -> Document | None:
+        """The document at ``key``, or None."""
+
+    def put(self, table: str, key: str, doc: Document) -> None:
+        """Insert or replace the document at ``key`` (a new key goes last in ``scan``)."""
+
+    def delete(self, table: str, key: str) -> bool:
+        """Remove ``key``; True when it existed."""
+
+    def scan(self, table: str) -> list[Document]:
+        """Every document of ``table`` in insertion order (copies)."""
+
+    def next_id(self, table: str) -> int:
+        """The next integer id for ``table``, never reused."""
+
+    def clear(self) -> None:
+        """Forget everything."""
+
+
+class MemoryStore:
+    """A ``Store`` in process memory."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[str, Document]] = {}
+        self._counters: dict[str, int] = {}
+        self._lock = threading.RLock()
+
+    def get(self, table: str, key: str) -> Document | None:
+        """The document at ``key``, or None."""
+        with self._lock:
+            doc = self._tables.get(table, {}).get(key)
+            return dict(doc) if doc is not None else None
+
+    def put(self, table: str, key: str, doc: Document) -> None:
+        """Insert or replace the document at ``key``."""
+        with self._lock:
+            self._tables.setdefault(table, {})[key] = dict(doc)
+
+    def delete(self, table: str, key: str) -> bool:
+        """Remove ``key``; True when it existed."""
+        with self._lock:
+            return self._tables.get(table, {}).pop(key, None) is not None
+
+    def scan(self, table: str) -> list[Document]:
+        """Every document of ``table`` in insertion order."""
+        with self._lock:
+            return [dict(doc) for doc in self._tables.get(table, {}).values()]
+
+    def next_id(self, table: str) -> int:
+        """The next integer id for ``table``."""
+        with self._lock:
+            self._counters[table] = self._counters.get(table, 0) + 1
+            return self._counters[table]
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._tables.clear()
+            self._counters.clear()
+
+
+class SqliteStore:
+    """A ``Store`` in one SQLite file, so that successive CLI commands see the same models."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        # check_same_thread=False: the lock above serializes access from the engine's threads.
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS docs (tbl TEXT, key TEXT, doc TEXT, PRIMARY KEY (tbl, key))")
+        self._db.execute("CREATE TABLE IF NOT EXISTS counters (tbl TEXT PRIMARY KEY, value INTEGER)")
+
+    def get(self, table: str, key: str) -> Document | None:
+        """The document at ``key``, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT doc FROM docs WHERE tbl = ? AND key = ?", (table, key)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, table: str, key: str, doc: Document) -> None:
+        """Insert or replace the document at ``key``, keeping its place in ``scan``."""
+        text = json.dumps(doc)
+        with self._lock:
+            updated = self._db.execute("UPDATE docs SET doc = ? WHERE tbl = ? AND key = ?", (text, table, key)).rowcount
+            if not updated:
+                self._db.execute("INSERT INTO docs VALUES (?, ?, ?)", (table, key, text))
+
+    def delete(self, table: str, key: str) -> bool:
+        """Remove ``key``; True when it existed."""
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM docs WHERE tbl = ? AND key = ?", (table, key))
+            return cursor.rowcount > 0
+
+    def scan(self, table: str) -> list[Document]:
+        """Every document of ``table`` in insertion order."""
+        with self._lock:
+            rows = self._db.execute("SELECT doc FROM docs WHERE tbl = ? ORDER BY rowid", (table,)).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def next_id(self, table: str) -> int:
+        """The next integer id for ``table``."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO counters VALUES (?, 1) ON CONFLICT(tbl) DO UPDATE SET value = value + 1",
+                (table,),
+            )
+            row = self._db.execute("SELECT value FROM counters WHERE tbl = ?", (table,)).fetchone()
+        return int(row[0])
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._db.execute("DELETE FROM docs")
+            self._db.execute("DELETE FROM counters")
+
+    def close(self) -> None:
+        """Close the database file."""
+        with self._lock:
+            self._db.close()

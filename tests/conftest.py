@@ -1,0 +1,45 @@
+"""Shared fixtures: the toy provider installed through a real entry point, and plugin resets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from modelreg import _plugins
+
+TOY_DIR = Path(__file__).parent / "toy"
+
+
+def install_entry_points(
+    root: Path, name: str, entry_points: dict[str, str], modules: dict[str, str] | None = None
+) -> None:
+    """Write a minimal installed distribution under ``root``: a dist-info with entry points (and modules)."""
+    dist_info = root / f"{name}-1.0.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    lines = "\n".join(f"{k} = {v}" for k, v in entry_points.items())
+    (dist_info / "entry_points.txt").write_text(f"[modelreg]\n{lines}\n")
+    for module, source in (modules or {}).items():
+        (root / f"{module}.py").write_text(source)
+
+
+@pytest.fixture
+def plugin_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh sys.path entry for fake installed distributions; plugins reload around the test."""
+    root = tmp_path / "site"
+    root.mkdir()
+    monkeypatch.syspath_prepend(str(root))
+    _plugins.reset()
+    yield root
+    _plugins.reset()
+
+
+@pytest.fixture
+def toy(plugin_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The toy provider, installed through a ``modelreg`` entry point like any third-party plugin."""
+    monkeypatch.syspath_prepend(str(TOY_DIR))
+    install_entry_points(plugin_path, "modelreg-toy", {"toy": "modelreg_toy"})
+    monkeypatch.setenv("TOY_TOKEN", "toy-secret-token-123")
+    return plugin_path
