@@ -1,0 +1,60 @@
+"""Cassette scenarios, one module per provider; ``scripts/record_cassettes.py`` records them.
+
+A provider's module defines ``PROVIDER`` and ``SCENARIOS: dict[str, Scenario]``. Each scenario
+is written twice, sync and async, so that ``tests/test_cassettes.py`` replays every cassette
+through both registries (the same flows send the same requests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import attrs
+import httpx
+
+import modelreg
+from modelreg import AsyncModelRegistry, ModelRegistry
+from modelreg._plugins import provider_class
+from modelreg.sandbox import Sandbox
+
+
+def _refuse(request: httpx.Request) -> httpx.Response:
+    raise AssertionError(f"a replayed test tried to reach the network: {request.method} {request.url}")
+
+
+@attrs.frozen
+class Scenario:
+    """One recorded interaction: sandbox set-up, the sync steps and their async twin."""
+
+    provider: str
+    run: Callable[[ModelRegistry], Any]
+    arun: Callable[[AsyncModelRegistry], Awaitable[Any]]
+    prepare: Callable[[Sandbox], Any] | None = None
+    settings: Mapping[str, Any] = attrs.field(factory=dict)
+    """connect() settings used when recording against the sandbox and when replaying."""
+    check: Callable[[Any], None] | None = None
+    """Asserts on what ``run``/``arun`` returned (or raised), the same for both."""
+
+    def connect(self, *, live: bool = False) -> ModelRegistry:
+        """A registry to record with: the real API with env credentials, or a prepared sandbox."""
+        if live:
+            return modelreg.connect(self.provider, max_retries=0)
+        sandbox = provider_class(self.provider).sandbox()
+        if self.prepare is not None:
+            self.prepare(sandbox)
+        return modelreg.connect(self.provider, sandbox=sandbox, max_retries=0, **self.settings)
+
+    def secrets(self, registry: ModelRegistry | AsyncModelRegistry) -> tuple[str, ...]:
+        """The credential values to scrub from what is recorded."""
+        return registry._core.provider.config.secrets()
+
+    def replay(self) -> ModelRegistry:
+        """A sync registry whose transport refuses to send: only the cassette can answer."""
+        transport = httpx.MockTransport(_refuse)
+        return modelreg.connect(self.provider, transport=transport, max_retries=0, **self.settings)
+
+    def areplay(self) -> AsyncModelRegistry:
+        """The async twin of ``replay``."""
+        transport = httpx.MockTransport(_refuse)
+        return modelreg.connect_async(self.provider, transport=transport, max_retries=0, **self.settings)
