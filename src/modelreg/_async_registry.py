@@ -139,4 +139,5 @@ class AsyncModelRegistry:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"<AsyncModelRegistry {self.provider} {self._core.provider.config.base_url}>"
+        url = self._core.engine.redactor.text(self._core.provider.config.base_url)
+        return f"<AsyncModelRegistry {self.provider} {url}>"

@@ -142,4 +142,4 @@ class ModelRegistry:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<ModelRegistry {self.provider} {self._core.provider.config.base_url}>"
+        return f"<ModelRegistry {self.provider} {self._core.engine.redactor.text(self._core.provider.config.base_url)}>"
