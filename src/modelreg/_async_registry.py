@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections import deque
+import builtins
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 import httpx
 
+from modelreg._bulk import BulkDelete, BulkOutcome, BulkProgress
+from modelreg._bulk import run_async as run_bulk_async
 from modelreg._core import RegistryCore
 from modelreg._drivers import run_async
-from modelreg._pagination import Walk
+from modelreg._pagination import Walk, walk_async
 from modelreg._records import Deletion, Model, Page
 from modelreg.provider import Flow
 
@@ -55,33 +56,11 @@ class AsyncModelRegistry:
         core.provider.check_filters(filters)
         return self._walk(Walk(core.name, size, limit, core.list_concurrency()), filters)
 
-    async def _walk(self, walk: Walk, filters: dict[str, Any]) -> AsyncIterator[Model]:
+    def _walk(self, walk: Walk, filters: dict[str, Any]) -> AsyncIterator[Model]:
         async def fetch(number: int) -> Page[Model]:
             return await self.run(self._core.list_page(number, walk.page_size, filters))
 
-        if walk.finished:
-            return
-        for model in walk.accept(await fetch(1)):
-            yield model
-        pending: deque[asyncio.Task[Page[Model]]] = deque()
-        number = 2
-        try:
-            while not walk.finished:
-                while len(pending) < walk.window and walk.planned(number):
-                    pending.append(asyncio.ensure_future(fetch(number)))
-                    number += 1
-                if pending:
-                    page = await pending.popleft()
-                else:
-                    page = await fetch(number)
-                    number += 1
-                for model in walk.accept(page):
-                    yield model
-        finally:
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*pending, return_exceptions=True)
+        return walk_async(walk, fetch)
 
     async def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
         """One page of models, as the vendor returns it."""
@@ -106,6 +85,31 @@ class AsyncModelRegistry:
     async def delete(self, model_id: str | int, *, missing_ok: bool = False) -> Deletion:
         """Delete a model; with ``missing_ok`` a missing one gives ``deleted=False`` instead of ``NotFound``."""
         return await self.run(self._core.deletion(str(model_id), missing_ok))
+
+    async def delete_many(
+        self,
+        ids: Iterable[str | int | Model],
+        *,
+        dry_run: bool = False,
+        concurrency: int | None = None,
+        missing_ok: bool = False,
+        progress: BulkProgress | None = None,
+    ) -> builtins.list[BulkOutcome]:
+        """Delete many models concurrently; one ``BulkOutcome`` per id given, in the same order.
+
+        The same as ``ModelRegistry.delete_many``, with tasks instead of threads.
+        """
+        core = self._core
+        plan = BulkDelete(
+            core.name,
+            ids,
+            concurrency=concurrency,
+            default_concurrency=core.pacer.concurrency("delete") or 4,
+            progress=progress,
+        )
+        if dry_run:
+            return plan.dry_run()
+        return await run_bulk_async(plan, lambda model_id: self.delete(model_id, missing_ok=missing_ok))
 
     async def train(self, model_id: str | int, **options: Any) -> Model:
         """Start training a model (where the provider trains models)."""

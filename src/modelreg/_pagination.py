@@ -1,23 +1,25 @@
 """Auto-pagination: what to fetch next and what to yield, shared by the sync and async walks.
 
 The first page tells the total; the following pages are then fetched concurrently (up to the
-provider's list concurrency cap) and yielded in order. Memory stays bounded: only a window of
-pages is in flight, and duplicate detection remembers the ids of the last few pages only — a
+provider's list concurrency cap) and yielded in order. Memory stays bounded: at most ``window``
+pages are in flight, and duplicate detection remembers the ids of the last few pages only — a
 model shifted by concurrent inserts moves by a few places, not across the whole listing.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import math
-from collections import deque
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 from modelreg._records import Model, Page
 from modelreg.errors import ProtocolError
 
 
 class Walk:
-    """The state of one listing: pages planned, ids recently seen, how many yielded."""
+    """The state of one listing: pages known to exist, ids recently seen, how many yielded."""
 
     def __init__(self, provider: str, page_size: int, limit: int | None, window: int) -> None:
         self.provider = provider
@@ -25,41 +27,126 @@ class Walk:
         self.limit = limit
         self.window = max(1, window)
         self.yielded = 0
-        self.last_page: int | None = None
-        """The last page number to fetch, once the total is known."""
-        self._recent: deque[frozenset[str]] = deque(maxlen=self.window + 2)
-        self._previous_ids: tuple[str, ...] | None = None
         self.finished = limit == 0
+        self._last_page: int | None = None
+        # With a limit, pages past the one that would reach it are never fetched ahead: they
+        # may not be needed at all (a shifted page may still call for one more, sequentially).
+        self._needed = math.ceil(limit / page_size) if limit else None
+        # Remember the ids of the pages that may overlap the next one: the pages fetched
+        # concurrently with it, and as many again for shifts that happened meanwhile.
+        self._memory = 2 * self.window + 2
+        self._pages: deque[tuple[str, ...]] = deque()
+        self._seen: Counter[str] = Counter()
+        self._previous: tuple[str, ...] = ()
+        self._stalled = 0
+
+    def planned(self, number: int) -> bool:
+        """Whether page ``number`` is known to exist and be needed, so it may be fetched ahead."""
+        return (
+            not self.finished
+            and self._last_page is not None
+            and number <= self._last_page
+            and (self._needed is None or number <= self._needed)
+        )
 
     def accept(self, page: Page[Model]) -> Iterator[Model]:
-        """Yield the new models of ``page`` in order, skipping ones a shifted page repeats."""
+        """Yield the new models of ``page`` in order, skipping those a shifted page repeats."""
         ids = tuple(model.id for model in page.items)
-        if ids and ids == self._previous_ids:
+        if ids and ids == self._previous:
             raise ProtocolError(
                 f"{self.provider} returned page {page.page} with the same models as the page before; "
-                "the server seems to ignore the page parameter, so listing stops here",
+                "the server seems to ignore the page parameter, so the listing stops here",
                 provider=self.provider,
             )
-        self._previous_ids = ids
-        if page.page == 1 and page.total is not None:
-            self.last_page = max(1, math.ceil(page.total / self.page_size))
-        seen = frozenset().union(*self._recent) if self._recent else frozenset()
-        self._recent.append(frozenset(ids))
-        for model in page.items:
-            if self.finished:
-                return
-            if model.id in seen:
-                continue
+        self._previous = ids
+        if page.total is not None:
+            # The latest total wins: a listing that grew during the walk is planned further.
+            self._last_page = max(1, math.ceil(page.total / self.page_size))
+        fresh = [model for model in page.items if model.id not in self._seen]
+        self._remember(ids)
+        self._check_progress(page, ids, fresh)
+        if not page.has_more or not page.items:
+            self.finished = True
+        for model in fresh:
             self.yielded += 1
             if self.limit is not None and self.yielded >= self.limit:
                 self.finished = True
             yield model
-        if not page.has_more or not page.items:
-            self.finished = True
-        elif self.last_page is not None and page.page >= self.last_page:
-            # The listing grew while we walked it: carry on one page at a time.
-            self.last_page = None
 
-    def planned(self, next_page: int) -> bool:
-        """Whether ``next_page`` is known to exist (so it may be fetched ahead of time)."""
-        return self.last_page is not None and next_page <= self.last_page
+    def _remember(self, ids: tuple[str, ...]) -> None:
+        self._pages.append(ids)
+        self._seen.update(ids)
+        if len(self._pages) > self._memory:
+            forgotten = self._pages.popleft()
+            self._seen.subtract(forgotten)
+            for model_id in forgotten:
+                if self._seen[model_id] <= 0:
+                    del self._seen[model_id]
+
+    def _check_progress(self, page: Page[Model], ids: tuple[str, ...], fresh: list[Model]) -> None:
+        """Stop a walk whose pages keep repeating known models: it would never end."""
+        self._stalled = self._stalled + 1 if ids and not fresh else 0
+        if self._stalled > self._memory:
+            raise ProtocolError(
+                f"{self.provider} returned {self._stalled} pages in a row (up to page {page.page}) holding only "
+                "models listed already; the listing does not advance, so it stops here",
+                provider=self.provider,
+            )
+
+
+def walk_sync(walk: Walk, fetch: Callable[[int], Page[Model]]) -> Iterator[Model]:
+    """Yield a walk's models, fetching up to ``walk.window`` known pages ahead on threads."""
+    if walk.finished:
+        return
+    yield from walk.accept(fetch(1))
+    pending: deque[concurrent.futures.Future[Page[Model]]] = deque()
+    pool: concurrent.futures.ThreadPoolExecutor | None = None
+    number = 2
+    try:
+        while not walk.finished:
+            while len(pending) < walk.window and walk.planned(number):
+                pool = pool or concurrent.futures.ThreadPoolExecutor(walk.window, "modelreg-list")
+                pending.append(pool.submit(fetch, number))
+                number += 1
+            if pending:
+                page = pending.popleft().result()
+            else:
+                # Total unknown (or the listing outgrew it): one page at a time until the last.
+                page = fetch(number)
+                number += 1
+            yield from walk.accept(page)
+    finally:
+        # The caller stopped (break, limit, error): start nothing more. A request already on
+        # the wire cannot be recalled from a thread; its answer is dropped.
+        for future in pending:
+            future.cancel()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def walk_async(walk: Walk, fetch: Callable[[int], Awaitable[Page[Model]]]) -> AsyncIterator[Model]:
+    """Yield a walk's models, fetching up to ``walk.window`` known pages ahead as tasks."""
+    if walk.finished:
+        return
+    for model in walk.accept(await fetch(1)):
+        yield model
+    pending: deque[asyncio.Future[Page[Model]]] = deque()
+    number = 2
+    try:
+        while not walk.finished:
+            while len(pending) < walk.window and walk.planned(number):
+                pending.append(asyncio.ensure_future(fetch(number)))
+                number += 1
+            if pending:
+                page = await pending.popleft()
+            else:
+                page = await fetch(number)
+                number += 1
+            for model in walk.accept(page):
+                yield model
+    finally:
+        # Unlike threads, tasks can be recalled: requests still in flight are cancelled.
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)

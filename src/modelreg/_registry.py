@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import concurrent.futures
-from collections import deque
+import builtins
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import httpx
 
+from modelreg._bulk import BulkDelete, BulkOutcome, BulkProgress
+from modelreg._bulk import run_sync as run_bulk_sync
 from modelreg._core import RegistryCore
 from modelreg._drivers import run_sync
-from modelreg._pagination import Walk
+from modelreg._pagination import Walk, walk_sync
 from modelreg._records import Deletion, Model, Page
 from modelreg.provider import Flow
 
@@ -61,30 +62,7 @@ class ModelRegistry:
         def fetch(number: int) -> Page[Model]:
             return self.run(self._core.list_page(number, walk.page_size, filters))
 
-        if walk.finished:
-            return
-        yield from walk.accept(fetch(1))
-        pending: deque[concurrent.futures.Future[Page[Model]]] = deque()
-        pool: concurrent.futures.ThreadPoolExecutor | None = None
-        number = 2
-        try:
-            while not walk.finished:
-                if walk.planned(number):
-                    pool = pool or concurrent.futures.ThreadPoolExecutor(walk.window, "modelreg-list")
-                    while len(pending) < walk.window and walk.planned(number):
-                        pending.append(pool.submit(fetch, number))
-                        number += 1
-                if pending:
-                    page = pending.popleft().result()
-                else:
-                    page = fetch(number)
-                    number += 1
-                yield from walk.accept(page)
-        finally:
-            for future in pending:
-                future.cancel()
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+        return walk_sync(walk, fetch)
 
     def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
         """One page of models, as the vendor returns it."""
@@ -109,6 +87,35 @@ class ModelRegistry:
     def delete(self, model_id: str | int, *, missing_ok: bool = False) -> Deletion:
         """Delete a model; with ``missing_ok`` a missing one gives ``deleted=False`` instead of ``NotFound``."""
         return self.run(self._core.deletion(str(model_id), missing_ok))
+
+    def delete_many(
+        self,
+        ids: Iterable[str | int | Model],
+        *,
+        dry_run: bool = False,
+        concurrency: int | None = None,
+        missing_ok: bool = False,
+        progress: BulkProgress | None = None,
+    ) -> builtins.list[BulkOutcome]:
+        """Delete many models concurrently; one ``BulkOutcome`` per id given, in the same order.
+
+        A failure is that id's outcome and the others go on; after an error that would fail every
+        other id too (credentials refused, rate limit exhausted) the rest are ``SKIPPED``.
+        ``dry_run`` sends nothing and answers ``WOULD_DELETE``. ``concurrency`` defaults to the
+        provider's delete cap, which the engine enforces whatever is asked here; ``progress`` is
+        called with ``(outcome, done, total)`` after each id.
+        """
+        core = self._core
+        plan = BulkDelete(
+            core.name,
+            ids,
+            concurrency=concurrency,
+            default_concurrency=core.pacer.concurrency("delete") or 4,
+            progress=progress,
+        )
+        if dry_run:
+            return plan.dry_run()
+        return run_bulk_sync(plan, lambda model_id: self.delete(model_id, missing_ok=missing_ok))
 
     def train(self, model_id: str | int, **options: Any) -> Model:
         """Start training a model (where the provider trains models)."""
