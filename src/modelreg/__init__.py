@@ -7,6 +7,7 @@
 
 from modelreg import errors
 from modelreg._async_registry import AsyncModelRegistry
+from modelreg._bulk import BulkOutcome, BulkStatus
 from modelreg._connect import connect, connect_async
 from modelreg._multi import AsyncRegistries, Registries, connect_all, connect_all_async
 from modelreg._plugins import providers
@@ -38,6 +39,8 @@ __all__ = [
     "AsyncModelRegistry",
     "AsyncRegistries",
     "AuthenticationFailed",
+    "BulkOutcome",
+    "BulkStatus",
     "ConfigurationError",
     "Conflict",
     "Deletion",
