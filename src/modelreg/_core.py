@@ -9,7 +9,15 @@ from typing import Any
 from modelreg._engine import REPLAYED, Engine
 from modelreg._pacing import Pacer
 from modelreg._records import Deletion, Issue, Model, Page
-from modelreg.errors import NotFound, OutcomeUnknown, UnsupportedOperation, ValidationFailed
+from modelreg.errors import (
+    ModelRegError,
+    NotFound,
+    OutcomeUnknown,
+    ProtocolError,
+    ServerError,
+    UnsupportedOperation,
+    ValidationFailed,
+)
 from modelreg.provider import Flow, Provider
 from modelreg.sandbox import Sandbox
 
@@ -80,27 +88,62 @@ class RegistryCore:
             raise
 
     def creation(self, fields: Mapping[str, Any]) -> Flow[Model]:
-        """Create once; after a lost answer, look the model up by its natural key instead of resending."""
+        """Create once; after an ambiguous failure, look the model up by its natural key instead of resending.
+
+        Ambiguous means the server may have made the model although the call failed: the answer
+        was lost (``OutcomeUnknown``), the server answered 5xx (``ServerError``), or it answered
+        2xx with a body that could not be read (``ProtocolError``). Exactly one match is the
+        model; no match re-raises the error (nothing was made, so creating again is safe), but
+        a lost answer stays ``OutcomeUnknown``; several matches, or a lookup that fails too,
+        raise ``OutcomeUnknown`` saying how to check.
+        """
         try:
             return (yield from self.provider.create(fields))
-        except OutcomeUnknown as lost:
-            try:
-                found = yield from self.provider.find_created(fields)
-            except UnsupportedOperation:
-                raise lost from None
-            if len(found) == 1:
-                logger.info("%s: create's answer was lost; found the model it made: %s", self.name, found[0].ref)
-                return found[0]
-            lost.message += (
-                f" Found {len(found)} models matching it afterwards, so modelreg cannot tell which is new."
-                if found
-                else " No matching model was found afterwards: it is most likely safe to create it again."
-            )
-            lost.args = (lost.message,)
-            raise lost from None
+        except (OutcomeUnknown, ServerError, ProtocolError) as failure:
+            return (yield from self._reconcile(fields, failure))
+
+    def _reconcile(self, fields: Mapping[str, Any], failure: ModelRegError) -> Flow[Model]:
+        name = self.name
+        try:
+            found = yield from self.provider.find_created(fields)
+        except UnsupportedOperation:
+            raise self._unknown(failure, "This provider cannot look a model up by what was sent") from failure
+        except ModelRegError as lookup:
+            raise self._unknown(failure, f"Looking for it failed as well ({lookup})") from failure
+        if len(found) == 1:
+            logger.warning("%s: a create failed (%s) but the model was made: %s", name, _kind(failure), found[0].ref)
+            return found[0]
+        if found:
+            refs = ", ".join(model.ref for model in found[:5])
+            raise self._unknown(failure, f"{len(found)} models match it ({refs}), so modelreg cannot tell which is new")
+        if isinstance(failure, OutcomeUnknown):
+            _note(failure, "No matching model was found afterwards: it is most likely safe to create it again.")
+            raise failure
+        _note(failure, "No model was created (checked by looking it up): it is safe to create it again.")
+        raise failure
+
+    def _unknown(self, failure: ModelRegError, why: str) -> OutcomeUnknown:
+        if isinstance(failure, OutcomeUnknown):
+            _note(failure, f"{why}; list or get the model to check before creating it again.")
+            return failure
+        return OutcomeUnknown(
+            f"{self.name}: a create failed ({_kind(failure)}: {failure.message}) and the server may have made the "
+            f"model anyway. {why}; list or get the model to check before creating it again.",
+            provider=self.name,
+        )
 
     def provider_operation(self, name: str) -> Any:
         """The provider method behind a provider-only operation, or ``AttributeError``."""
         if name.startswith("_") or name not in type(self.provider).extra_operations:
             raise AttributeError(name)
         return getattr(self.provider, name)
+
+
+def _kind(error: ModelRegError) -> str:
+    status = getattr(error, "status_code", None)
+    return f"{type(error).__name__} {status}" if status else type(error).__name__
+
+
+def _note(error: ModelRegError, note: str) -> None:
+    error.message = f"{error.message} {note}"
+    error.args = (error.message,)

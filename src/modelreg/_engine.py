@@ -152,23 +152,13 @@ class Engine:
         name = self.provider.name
         operation = str(request.extensions.get(OPERATION, "request"))
         idempotent = bool(request.extensions.get(IDEMPOTENT, request.method in ("GET", "DELETE")))
-        request.extensions["timeout"] = self.timeout.as_dict()
         request.headers.setdefault("user-agent", USER_AGENT)
         url = self.redactor.text(str(request.url))
         ambiguous = False
         attempt = 0
         while True:
-            wait = self.pacer.reserve(operation, self.clock(), self.max_wait)
-            if wait > self.max_wait:
-                raise RateLimited(
-                    f"{name} allows no more {operation} requests for {wait:.0f} s (client-side "
-                    f"limit {self.pacer.limit(operation)}); try again later or pass limits= to "
-                    "connect() if your plan allows more",
-                    provider=name,
-                    retry_after=wait,
-                )
-            if wait > 0:
-                yield Sleep(self._bounded(wait, deadline))
+            yield from self._pace(operation, deadline)
+            request.extensions["timeout"] = self._timeouts(deadline)
             started = self.clock()
             outcome = yield Send(request, operation)
             self._log(request.method, url, outcome, attempt, started)
@@ -186,19 +176,54 @@ class Engine:
                     decision.delay,
                     attempt + 2,
                     self.policy.max_retries + 1,
-                    _describe(outcome),
+                    self.redactor.text(_describe(outcome)),
                 )
                 yield Sleep(decision.delay)
                 attempt += 1
                 continue
             if isinstance(outcome, Exception):
-                raise self._transport_error(request, outcome, idempotent, decision.ambiguous)
+                raise self._transport_error(request, outcome, idempotent, decision.ambiguous, attempt)
             if outcome.is_success:
                 if ambiguous:
                     outcome.extensions[REPLAYED] = True
                 response: httpx.Response = outcome
                 return response
             raise self._api_error(outcome, ambiguous, decision.retry_after)
+
+    def _pace(self, operation: str, deadline: float | None) -> Program[None]:
+        """Wait for ``operation``'s next start slot, or raise ``RateLimited`` when it is too far off."""
+        now = self.clock()
+        remaining = deadline - now if deadline is not None else None
+        bound = self.max_wait if remaining is None else max(0.0, min(self.max_wait, remaining))
+        wait = self.pacer.reserve(operation, now, bound)
+        if wait > bound:
+            name = self.provider.name
+            limit = self.pacer.limit(operation)
+            why = f"client-side limit {limit}" if limit is not None and limit.calls else "the server asked to wait"
+            if wait > self.max_wait:
+                advice = "try again later, or pass limits= (and max_wait=) to connect() if your plan allows more"
+            else:
+                advice = f"that is past the call's deadline of {self.deadline:g} s; raise deadline= or try later"
+            raise RateLimited(
+                f"{name} allows no more {operation} requests for {wait:.1f} s ({why}); {advice}",
+                provider=name,
+                retry_after=wait,
+            )
+        if wait > 0:
+            yield Sleep(wait)
+
+    def _timeouts(self, deadline: float | None) -> dict[str, float | None]:
+        """The request's timeouts, each cut to what is left of the call's deadline."""
+        timeouts = self.timeout.as_dict()
+        if deadline is None:
+            return timeouts
+        remaining = deadline - self.clock()
+        if remaining <= 0:
+            raise TransportError(
+                f"{self.provider.name}: the call's deadline of {self.deadline:g} s has passed; raise deadline=",
+                provider=self.provider.name,
+            )
+        return {phase: remaining if value is None else min(value, remaining) for phase, value in timeouts.items()}
 
     def _api_error(self, response: httpx.Response, replayed: bool, retry_after: float | None) -> Exception:
         if 300 <= response.status_code < 400:
@@ -210,26 +235,28 @@ class Engine:
                 excerpt=self.redactor.text(excerpt(response.content)),
             )
         error = self.provider.error_for(response)
-        if isinstance(error, RateLimited) and error.retry_after is None:
+        # The engine reads Retry-After on the registry's clock (simulated in a sandbox): prefer it.
+        if isinstance(error, RateLimited) and retry_after is not None:
             error.retry_after = retry_after
         setattr(error, REPLAYED, replayed)
         return error
 
     def _transport_error(
-        self, request: httpx.Request, exc: Exception, idempotent: bool, ambiguous: bool
+        self, request: httpx.Request, exc: Exception, idempotent: bool, ambiguous: bool, attempt: int
     ) -> TransportError:
         name = self.provider.name
         what = f"{request.method} {self.redactor.text(str(request.url))}"
+        tries = f" after {attempt + 1} attempts" if attempt else ""
         if ambiguous and not idempotent:
             error: TransportError = OutcomeUnknown(
-                f"{name}: the answer to {what} was lost ({_describe(exc)}); the change may or may "
+                f"{name}: the answer to {what} was lost ({self.redactor.text(_describe(exc))}); the change may or may "
                 "not have been made. List or get the model to check before trying again.",
                 provider=name,
             )
         else:
             error = TransportError(
-                f"{name}: could not complete {what}: {_describe(exc)}; check the network and "
-                "base_url, or raise timeout=",
+                f"{name}: could not complete {what}{tries}: {self.redactor.text(_describe(exc))}; "
+                "check the network and base_url, or raise timeout=",
                 provider=name,
             )
         error.__cause__ = exc

@@ -1,4 +1,13 @@
-"""Client-side pacing: sliding-window rate limits and concurrency caps per provider operation."""
+"""Client-side pacing: rate buckets and concurrency caps per provider operation.
+
+Each operation with a declared ``Limit(calls, period)`` gets a bucket of ``calls`` tokens; a
+request spends one, and each token comes back ``period`` seconds after it was spent. That is a
+token bucket that can never let more than ``calls`` requests start in *any* window of ``period``
+seconds: a bucket refilled at a steady rate would allow nearly twice that across a window's
+edge, which a vendor counting per hour answers with 429. A 429 closes the operation's bucket
+until its ``Retry-After`` has passed. Concurrency caps are ``Gate``s that threads and asyncio
+tasks share, so one registry's sync calls, async calls and bulk helpers count against the same cap.
+"""
 
 from __future__ import annotations
 
@@ -11,38 +20,104 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from modelreg.provider import Limit
 
 
-class Window:
-    """At most ``calls`` starts in any ``period`` seconds: reserves the earliest free slot."""
+class Bucket:
+    """``calls`` tokens, each back ``period`` seconds after it was spent; starts are handed out in order."""
 
     def __init__(self, calls: int, period: float) -> None:
         self.calls = calls
         self.period = period
-        self._slots: deque[float] = deque(maxlen=calls)
-        self._blocked_until = 0.0
+        self._spent: deque[float] = deque(maxlen=calls)
 
-    def wait(self, now: float) -> float:
-        """Seconds until the next slot, without taking it."""
-        slot = now if len(self._slots) < self.calls else max(now, self._slots[0] + self.period)
-        return max(slot, self._blocked_until) - now
+    def next_start(self, now: float) -> float:
+        """The earliest time a request may start (without spending a token)."""
+        start = now if len(self._spent) < self.calls else max(now, self._spent[0] + self.period)
+        # Never before a start already handed out: keeps the spent times ordered.
+        return max(start, self._spent[-1]) if self._spent else start
 
-    def take(self, now: float) -> None:
-        """Take the next slot (call after ``wait`` said how long until it comes)."""
-        self._slots.append(now + self.wait(now))
+    def spend(self, start: float) -> None:
+        """Spend a token for a request starting at ``start`` (from ``next_start``)."""
+        self._spent.append(start)
 
-    def block(self, until: float) -> None:
-        """Let nothing start before ``until`` (after a 429 with ``Retry-After``)."""
-        self._blocked_until = max(self._blocked_until, until)
+
+class Gate:
+    """A counting semaphore that threads and asyncio tasks (of any event loop) share, first come first served."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self._free = slots
+        self._lock = threading.Lock()
+        self._waiters: deque[threading.Event | asyncio.Future[None]] = deque()
+
+    @property
+    def busy(self) -> int:
+        """How many slots are held right now."""
+        return self.slots - self._free
+
+    def acquire(self) -> None:
+        """Take a slot, blocking the thread until one is free."""
+        with self._lock:
+            if self._free > 0 and not self._waiters:
+                self._free -= 1
+                return
+            event = threading.Event()
+            self._waiters.append(event)
+        event.wait()  # release() handed its slot straight to us
+
+    async def aacquire(self) -> None:
+        """Take a slot, suspending the task until one is free."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._free > 0 and not self._waiters:
+                self._free -= 1
+                return
+            future: asyncio.Future[None] = loop.create_future()
+            self._waiters.append(future)
+        try:
+            await future
+        except asyncio.CancelledError:
+            with self._lock:
+                if future in self._waiters:
+                    self._waiters.remove(future)
+                    raise
+            # The slot was handed over already: pass it on (a cancelled future is passed on by _wake).
+            if future.done() and not future.cancelled():
+                self.release()
+            raise
+
+    def release(self) -> None:
+        """Give a slot back, straight to the longest waiter if there is one."""
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if isinstance(waiter, threading.Event):
+                    waiter.set()
+                    return
+                if waiter.done():
+                    continue
+                try:
+                    waiter.get_loop().call_soon_threadsafe(self._wake, waiter)
+                except RuntimeError:  # its event loop is closed: that waiter is gone
+                    continue
+                return
+            self._free += 1
+
+    def _wake(self, future: asyncio.Future[None]) -> None:
+        if future.done():  # cancelled after the slot was handed to it
+            self.release()
+        else:
+            future.set_result(None)
 
 
 class Pacer:
-    """The rate windows and concurrency caps of one registry, by operation name."""
+    """The rate buckets and concurrency caps of one registry, by operation name."""
 
     def __init__(self, limits: Mapping[str, Limit], *, pace: bool = True) -> None:
         self.limits = dict(limits)
-        self._pace = pace
-        self._windows: dict[str, Window] = {}
-        self._sync_caps: dict[str, threading.BoundedSemaphore] = {}
-        self._async_caps: dict[str, asyncio.Semaphore] = {}
+        self.pace = pace
+        """Whether rate buckets (and 429 back-off) apply; concurrency caps always do."""
+        self._buckets: dict[str, Bucket] = {}
+        self._closed_until: dict[str, float] = {}
+        self._gates: dict[str, Gate] = {}
         self._lock = threading.Lock()
 
     def limit(self, operation: str) -> Limit | None:
@@ -54,53 +129,69 @@ class Pacer:
         limit = self.limit(operation)
         return limit.concurrency if limit else None
 
-    def _window(self, operation: str) -> Window | None:
+    def _key(self, operation: str) -> str:
+        return operation if operation in self.limits else "*"
+
+    def _bucket(self, operation: str) -> Bucket | None:
         limit = self.limit(operation)
-        if not self._pace or limit is None or not limit.calls:
+        if limit is None or not limit.calls:
             return None
-        key = operation if operation in self.limits else "*"
-        if key not in self._windows:
-            self._windows[key] = Window(limit.calls, limit.period)
-        return self._windows[key]
+        key = self._key(operation)
+        if key not in self._buckets:
+            self._buckets[key] = Bucket(limit.calls, limit.period)
+        return self._buckets[key]
 
     def reserve(self, operation: str, now: float, max_wait: float) -> float:
-        """Take a start slot and return the wait before it; a longer wait than ``max_wait`` takes nothing."""
+        """Spend a token and return the wait before using it; a longer wait than ``max_wait`` spends nothing."""
+        if not self.pace:
+            return 0.0
         with self._lock:
-            window = self._window(operation)
-            if window is None:
-                return 0.0
-            wait = window.wait(now)
-            if wait <= max_wait:
-                window.take(now)
+            start = max(now, self._closed_until.get(operation, now))
+            bucket = self._bucket(operation)
+            if bucket is not None:
+                start = max(start, bucket.next_start(now))
+            wait = start - now
+            if wait <= max_wait and bucket is not None:
+                bucket.spend(start)
             return wait
 
     def block(self, operation: str, until: float) -> None:
         """After a 429: start no request of ``operation`` before ``until``."""
+        if not self.pace:
+            return
         with self._lock:
-            window = self._window(operation)
-            if window is not None:
-                window.block(until)
+            self._closed_until[operation] = max(self._closed_until.get(operation, until), until)
+
+    def gate(self, operation: str) -> Gate | None:
+        """The concurrency gate of ``operation`` (shared with every operation under ``"*"``), if capped."""
+        cap = self.concurrency(operation)
+        if cap is None:
+            return None
+        with self._lock:
+            return self._gates.setdefault(self._key(operation), Gate(cap))
 
     @contextlib.contextmanager
     def hold(self, operation: str) -> Iterator[None]:
         """Hold one of ``operation``'s concurrency slots (threads)."""
-        cap = self.concurrency(operation)
-        if cap is None:
+        gate = self.gate(operation)
+        if gate is None:
             yield
             return
-        with self._lock:
-            semaphore = self._sync_caps.setdefault(operation, threading.BoundedSemaphore(cap))
-        with semaphore:
+        gate.acquire()
+        try:
             yield
+        finally:
+            gate.release()
 
     @contextlib.asynccontextmanager
     async def ahold(self, operation: str) -> AsyncIterator[None]:
         """Hold one of ``operation``'s concurrency slots (tasks)."""
-        cap = self.concurrency(operation)
-        if cap is None:
+        gate = self.gate(operation)
+        if gate is None:
             yield
             return
-        with self._lock:
-            semaphore = self._async_caps.setdefault(operation, asyncio.Semaphore(cap))
-        async with semaphore:
+        await gate.aacquire()
+        try:
             yield
+        finally:
+            gate.release()

@@ -1,4 +1,17 @@
-"""When to try a request again, and how long to wait first: decided once for every provider."""
+"""When to try a request again, and how long to wait first: decided once for every provider.
+
+The rules, in order:
+
+- An error raised before a byte left (connection refused, connect or pool timeout) proves the
+  server did nothing: any request may go again, a create included.
+- Any other transport error (read timeout, reset after sending) is *ambiguous*: the server may
+  have acted. Only idempotent requests go again.
+- 429 means the server refused without acting: any request may go again after ``Retry-After``
+  (seconds, HTTP date or ``retry-after-ms``), unless that is longer than ``max_retry_after``.
+- 502, 503 and 504 go again for idempotent requests only, and count as ambiguous: a gateway may
+  time out after the service behind it acted (so a DELETE that then finds nothing succeeded).
+- Waits grow exponentially from ``base_delay`` up to ``max_delay``, with full jitter.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +35,9 @@ class Decision:
     retry: bool
     delay: float = 0.0
     ambiguous: bool = False
+    """The server may have acted on the attempt that just failed."""
     retry_after: float | None = None
+    """The wait the server asked for, in seconds, when it said."""
 
 
 @attrs.define
@@ -35,9 +50,10 @@ class RetryPolicy:
     max_retry_after: float = 120.0
     random: Callable[[], float] = random.random
     now: Callable[[], float] | None = None
+    """The wall clock that HTTP-date ``Retry-After`` values are read against."""
 
     def backoff(self, attempt: int) -> float:
-        """The jittered wait before retry number ``attempt + 1``."""
+        """The jittered wait before retry number ``attempt + 1``: uniform in [0, min(max, base * 2**attempt)]."""
         return float(self.random() * min(self.max_delay, self.base_delay * 2**attempt))
 
     def decide(self, outcome: httpx.Response | Exception, attempt: int, *, idempotent: bool) -> Decision:
@@ -49,14 +65,16 @@ class RetryPolicy:
                 return Decision(True, self.backoff(attempt), ambiguous)
             return Decision(False, ambiguous=ambiguous)
         status = outcome.status_code
-        if status not in RETRYABLE_STATUS:
+        if status < 500 and status != 429:
             return Decision(False)
+        # A 429 is a refusal: nothing was done. Any 5xx may hide a half-done write.
+        ambiguous = status != 429
         retry_after = parse_retry_after(outcome.headers, self.now) if status in (429, 503) else None
+        if status not in RETRYABLE_STATUS:
+            return Decision(False, ambiguous=ambiguous)
         if retry_after is not None and retry_after > self.max_retry_after:
-            return Decision(False, retry_after=retry_after)
-        # A 429 means the server refused without acting, so even a create may go again;
-        # a 5xx on a non-idempotent request may hide a half-done write.
+            return Decision(False, ambiguous=ambiguous, retry_after=retry_after)
         if not (idempotent or status == 429) or attempt >= self.max_retries:
-            return Decision(False, ambiguous=not idempotent and status != 429, retry_after=retry_after)
+            return Decision(False, ambiguous=ambiguous, retry_after=retry_after)
         delay = retry_after if retry_after is not None else self.backoff(attempt)
-        return Decision(True, delay, retry_after=retry_after)
+        return Decision(True, delay, ambiguous, retry_after)
