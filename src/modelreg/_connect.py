@@ -125,7 +125,12 @@ def connect(
         settings=settings,
     )
     client = httpx.Client(transport=parts.transport, timeout=parts.timeout, follow_redirects=False)
-    sleep = parts.sandbox.clock.sleep if parts.sandbox and isinstance(parts.sandbox.clock, VirtualClock) else time.sleep
+    # time.sleep is looked up at each wait, so that tests can patch it after connecting.
+    sleep = (
+        parts.sandbox.clock.sleep
+        if parts.sandbox and isinstance(parts.sandbox.clock, VirtualClock)
+        else lambda seconds: time.sleep(seconds)
+    )
     return ModelRegistry(parts.core, client, sleep)
 
 
@@ -157,6 +162,8 @@ def connect_async(
     )
     client = httpx.AsyncClient(transport=parts.transport, timeout=parts.timeout, follow_redirects=False)
     sleep = (
-        parts.sandbox.clock.asleep if parts.sandbox and isinstance(parts.sandbox.clock, VirtualClock) else asyncio.sleep
+        parts.sandbox.clock.asleep
+        if parts.sandbox and isinstance(parts.sandbox.clock, VirtualClock)
+        else lambda seconds: asyncio.sleep(seconds)
     )
     return AsyncModelRegistry(parts.core, client, sleep)
