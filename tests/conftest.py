@@ -9,6 +9,8 @@ import pytest
 
 from modelreg import _plugins
 
+pytest_plugins = ["pytester"]
+
 TOY_DIR = Path(__file__).parent / "toy"
 
 
