@@ -1,0 +1,121 @@
+"""The ``modelreg`` group: global options, logging, plugin commands and one-line error reports."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+import warnings
+from typing import Any
+
+import click
+
+from modelreg import errors
+from modelreg._plugins import plugin_manager
+from modelreg._version import __version__
+from modelreg.cli._session import SANDBOX_HINT, Session
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+_handler: logging.Handler | None = None
+
+
+class ModelregGroup(click.Group):
+    """A click group that reports library errors as one line and maps them to exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; turn a modelreg error into ``Error: ...`` and exit 1 (2 for bad input)."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except errors.ModelRegError as exc:
+            _report(ctx, describe(exc), exit_code(exc))
+        except BrokenPipeError:
+            raise  # main() stops quietly when the reader goes away (``modelreg list | head``)
+        except Exception as exc:
+            _report(ctx, f"unexpected {type(exc).__name__}: {exc} (this is a bug in modelreg)", EXIT_FAILURE)
+
+
+def _report(ctx: click.Context, message: str, code: int) -> None:
+    session = ctx.find_object(Session)
+    if session is not None and session.verbose:
+        traceback.print_exc(file=sys.stderr)
+    else:
+        message += "" if code == EXIT_USAGE else " (run with -v for details)"
+    click.echo(f"Error: {message}", err=True)
+    ctx.exit(code)
+
+
+def exit_code(exc: errors.ModelRegError) -> int:
+    """2 for input modelreg rejected before sending anything, 1 for every other failure."""
+    if isinstance(exc, errors.ValidationFailed) and exc.status_code is None:
+        return EXIT_USAGE
+    return EXIT_FAILURE
+
+
+def describe(exc: errors.ModelRegError) -> str:
+    """One line saying what went wrong and how to fix it."""
+    message = " ".join(str(exc).split())
+    if isinstance(exc, errors.ConfigurationError) and "needs credentials" in message:
+        message += f" ({SANDBOX_HINT})"
+    elif isinstance(exc, errors.AuthenticationFailed):
+        message += "; check the provider's credentials (`modelreg providers` lists their env vars)"
+    elif isinstance(exc, errors.RateLimited) and exc.retry_after is not None:
+        message += f"; wait {exc.retry_after:.0f} s and try again"
+    elif isinstance(exc, errors.TransportError) and "check" not in message:
+        message += "; check the network connection and the provider's base URL"
+    return message
+
+
+def configure_logging(verbose: int) -> None:
+    """Log the ``modelreg`` logger to stderr: warnings by default, INFO with -v, DEBUG with -vv."""
+    global _handler
+    logger = logging.getLogger("modelreg")
+    if _handler is not None:
+        logger.removeHandler(_handler)
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(_handler)
+    logger.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING)
+    logger.propagate = False
+
+
+def make_cli() -> click.Group:
+    """A fresh ``modelreg`` command group with every built-in and plugin command added."""
+    from modelreg.cli import _delete, _models, _providers, _sandbox_cmd, _vendor
+
+    @click.group(cls=ModelregGroup, name="modelreg", context_settings={"help_option_names": ["-h", "--help"]})
+    @click.option(
+        "--sandbox",
+        is_flag=True,
+        help="Use the built-in vendor emulators, with state kept under $MODELREG_STATE_DIR "
+        "(default: $XDG_STATE_HOME/modelreg or ~/.local/state/modelreg).",
+    )
+    @click.option("-v", "--verbose", count=True, help="Log requests (-v) and their details (-vv); show tracebacks.")
+    @click.version_option(__version__, prog_name="modelreg")
+    @click.pass_context
+    def cli(ctx: click.Context, sandbox: bool, verbose: int) -> None:
+        """Manage custom models at several vendors (Scriptix, SELISE Blocks, ...) from one command.
+
+        Models are named by refs such as scriptix:123 or selise:model_abc. Credentials come from
+        environment variables (`modelreg providers` lists them); --sandbox needs none.
+        Exit codes: 0 success, 1 failure, 2 invalid usage.
+        """
+        configure_logging(verbose)
+        session = Session(sandbox=sandbox, verbose=verbose)
+        ctx.obj = session
+        ctx.call_on_close(session.close)
+
+    for module in (_providers, _models, _delete, _vendor, _sandbox_cmd):
+        module.register(cli)
+    _plugin_commands(cli)
+    return cli
+
+
+def _plugin_commands(cli: click.Group) -> None:
+    try:
+        plugin_manager().hook.register_commands(cli=cli)
+    except Exception as exc:  # a broken plugin must not take the built-in commands down
+        warnings.warn(f"modelreg: a plugin failed to add its commands: {exc}", RuntimeWarning, stacklevel=2)

@@ -1,0 +1,257 @@
+"""``modelreg delete`` and ``prune``: the vendors' safe-deletion advice, made the default.
+
+Look each model up first and show it; refuse one that is training unless --force; optionally
+export every full record before it goes; ask before deleting (--yes skips); report per ref.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import click
+
+from modelreg import Model, ModelRegError, ModelRegistry, ModelStatus, NotFound
+from modelreg.cli import _output, _params
+from modelreg.cli._app import describe
+from modelreg.cli._models import Listing, filter_options
+from modelreg.cli._session import Session
+
+
+@attrs.define
+class Target:
+    """One model to delete and, once settled, what happened to it."""
+
+    ref: str
+    model: Model | None = None
+    registry: ModelRegistry | None = None
+    result: str | None = None
+    ok: bool = False
+    export: str | None = None
+
+    def settle(self, result: str, *, ok: bool) -> None:
+        """Record the outcome."""
+        self.result, self.ok = result, ok
+
+
+def from_refs(session: Session, refs: Iterable[str], *, missing_ok: bool) -> list[Target]:
+    """Targets for ``refs``, each looked up so that the user sees what they delete."""
+    targets = []
+    for ref in dict.fromkeys(refs):  # a ref given twice is deleted once
+        registry, model_id = session.resolve(ref)
+        target = Target(ref, registry=registry)
+        try:
+            target.model = registry.get(model_id)
+        except NotFound:
+            target.settle("not found (already deleted?)", ok=missing_ok)
+        except ModelRegError as exc:
+            target.settle(f"failed to look up: {describe(exc)}", ok=False)
+        targets.append(target)
+    return targets
+
+
+def from_models(session: Session, models: Iterable[Model]) -> list[Target]:
+    """Targets for models already fetched by a listing."""
+    return [Target(m.ref, model=m, registry=session.registry(m.provider)) for m in models]
+
+
+def export_record(directory: Path, model: Model) -> Path:
+    """Write a model's full record (normalized fields and the vendor's JSON) to ``directory``."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"{model.provider}-{model.id}")
+    path = directory / f"{safe}.json"
+    path.write_text(_json_text(_output.model_dict(model, raw=True)), encoding="utf-8")
+    return path
+
+
+def _json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plan_table(targets: Sequence[Target]) -> Any:
+    grid = _output.table("REF", "NAME", "STATUS", "PLAN")
+    for target in targets:
+        model = target.model
+        plan = _output.plain("delete", "bold red") if target.result is None else _output.plain(f"skip: {target.result}")
+        grid.add_row(
+            _output.plain(target.ref, "bold"),
+            _output.plain(model.name if model else None),
+            _output.status_text(model.status) if model else _output.plain(None),
+            plan,
+        )
+    return grid
+
+
+def _summary_table(targets: Sequence[Target], *, exported: bool) -> Any:
+    columns = ["REF", "NAME", "RESULT"] + (["EXPORT"] if exported else [])
+    grid = _output.table(*columns)
+    for target in targets:
+        style = "green" if target.ok else "red"
+        row = [
+            _output.plain(target.ref, "bold"),
+            _output.plain(target.model.name if target.model else None),
+            _output.plain(target.result, style),
+        ]
+        if exported:
+            row.append(_output.plain(target.export))
+        grid.add_row(*row)
+    return grid
+
+
+def _summary_json(targets: Sequence[Target]) -> list[dict[str, Any]]:
+    return [
+        {"ref": t.ref, "name": t.model.name if t.model else None, "ok": t.ok, "result": t.result, "export": t.export}
+        for t in targets
+    ]
+
+
+def run(
+    targets: list[Target],
+    *,
+    yes: bool,
+    dry_run: bool,
+    force: bool,
+    export: Path | None,
+    as_json: bool,
+) -> int:
+    """Show the plan, confirm, export and delete; print the per-ref summary; return the exit code."""
+    for target in targets:
+        if target.result is None and target.model and target.model.status is ModelStatus.TRAINING and not force:
+            target.settle("refused: the model is training; wait for it to finish or pass --force", ok=False)
+    pending = [t for t in targets if t.result is None]
+    err = _output.console(stderr=True)
+    if targets:
+        err.print(_plan_table(targets))
+    if dry_run:
+        for target in pending:
+            target.settle("would be deleted (dry run)", ok=True)
+        _output.note("Dry run: nothing was deleted.")
+    elif pending and not yes and not click.confirm(
+        f"Delete {len(pending)} model(s)? This cannot be undone.", default=False, err=True
+    ):
+        for target in pending:
+            target.settle("not deleted: not confirmed", ok=False)
+        pending = []
+    if pending and not dry_run:
+        _delete_all(pending, export, show_progress=len(pending) > 1)
+    if as_json:
+        _output.echo_json(_summary_json(targets))
+    elif targets:
+        _output.console().print(_summary_table(targets, exported=export is not None))
+    else:
+        _output.note("Nothing to delete.")
+    return 0 if all(t.ok for t in targets) else 1
+
+
+def _delete_all(pending: list[Target], export: Path | None, *, show_progress: bool) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    err = _output.console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not show_progress or not err.is_terminal) as bar:
+        task = bar.add_task("Deleting", total=len(pending))
+        try:
+            for target in pending:
+                bar.update(task, description=f"Deleting {target.ref}")
+                _delete_one(target, export)
+                bar.advance(task)
+        except KeyboardInterrupt:
+            for target in pending:
+                if target.result is None:
+                    target.settle("not deleted: interrupted", ok=False)
+
+
+def _delete_one(target: Target, export: Path | None) -> None:
+    assert target.model is not None and target.registry is not None
+    if export is not None:
+        try:
+            target.export = str(export_record(export, target.model))
+        except OSError as exc:
+            target.settle(f"not deleted: could not export the record: {exc}", ok=False)
+            return
+    try:
+        deletion = target.registry.delete(target.model.id, missing_ok=True)
+    except ModelRegError as exc:
+        target.settle(f"failed: {describe(exc)}", ok=False)
+        return
+    if deletion.deleted:
+        target.settle("deleted", ok=True)
+    else:
+        target.settle("not found (already deleted?)", ok=False)
+
+
+def _export_dir(value: Path | None) -> Path | None:
+    if value is not None:
+        try:
+            value.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.BadParameter(f"cannot create {value}: {exc.strerror}", param_hint="--export") from None
+    return value
+
+
+def safety_options(func: Any) -> Any:
+    """The options delete and prune share."""
+    options = [
+        click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation."),
+        click.option("--dry-run", is_flag=True, help="Show what would be deleted and stop."),
+        click.option("--force", is_flag=True, help="Also delete models that are training."),
+        click.option(
+            "--export",
+            type=click.Path(file_okay=False, path_type=Path),
+            callback=lambda _c, _p, v: _export_dir(v),
+            help="Write each model's full record to DIR as JSON before deleting it.",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print the per-ref summary as JSON."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def register(cli: click.Group) -> None:
+    """Add ``delete`` and ``prune`` to ``cli``."""
+
+    @cli.command("delete")
+    @click.argument("refs", nargs=-1, required=True, callback=lambda _c, _p, v: [_params.check_ref(r) for r in v])
+    @safety_options
+    @click.option("--missing-ok", is_flag=True, help="A model that is already gone is not a failure.")
+    @click.pass_obj
+    def delete_command(session: Session, /, refs: list[str], missing_ok: bool, **options: Any) -> None:
+        """Delete models by ref, safely: shows them, asks first, refuses training ones.
+
+        Deletion is permanent. --export DIR keeps a copy of each record; --dry-run only shows.
+        Exits 1 when any ref was not deleted.
+        """
+        targets = from_refs(session, refs, missing_ok=missing_ok)
+        raise click.exceptions.Exit(run(targets, **options))
+
+    @cli.command("prune")
+    @filter_options
+    @safety_options
+    @click.pass_obj
+    def prune_command(
+        session: Session,
+        /,
+        providers: tuple[str, ...],
+        status: str | None,
+        search: str | None,
+        extra: tuple[str, ...],
+        yes: bool,
+        dry_run: bool,
+        force: bool,
+        export: Path | None,
+        as_json: bool,
+        **vendor: str | None,
+    ) -> None:
+        """Delete every model matching filters, e.g. `modelreg prune --status failed`, as delete does."""
+        filters = _params.list_filters(status, search, vendor, extra)
+        if not filters:
+            raise click.UsageError("prune needs at least one filter, e.g. --status failed")
+        listing = Listing(session, providers, filters, None)
+        targets = from_models(session, listing)
+        code = run(targets, yes=yes, dry_run=dry_run, force=force, export=export, as_json=as_json)
+        raise click.exceptions.Exit(1 if listing.failures else code)

@@ -1,0 +1,184 @@
+"""``modelreg list``, ``get``, ``create`` and ``update``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from modelreg import Model, ModelRegError, ModelStatus, ValidationFailed
+from modelreg._plugins import provider_classes
+from modelreg.cli import _output, _params
+from modelreg.cli._app import describe
+from modelreg.cli._session import Session, check_provider
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def vendor_filters() -> dict[str, list[str]]:
+    """Each installed provider's own filter names, with the providers that accept it."""
+    names: dict[str, list[str]] = {}
+    for name, cls in provider_classes().items():
+        for key in cls.filters:
+            if key not in _params.RESERVED_FILTER_OPTIONS:
+                names.setdefault(key, []).append(name)
+    return dict(sorted(names.items()))
+
+
+def filter_options(func: F) -> F:
+    """Add the listing options: --provider, --status, --search, one per vendor filter, --filter."""
+    for key, owners in reversed(list(vendor_filters().items())):
+        func = click.option(
+            _params.option_name(key), key, metavar="VALUE", help=f"Filter by {key} ({', '.join(owners)})."
+        )(func)
+    decorators = [
+        click.option("-p", "--provider", "providers", multiple=True, help="Only this provider (repeatable)."),
+        click.option("--status", type=click.Choice([s.value for s in ModelStatus]), help="Only models in this status."),
+        click.option("--search", help="Only models whose name matches this text."),
+        click.option("--filter", "extra", multiple=True, metavar="KEY=VALUE", help="Any provider filter (repeatable)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+class Listing:
+    """Models across providers; a provider that fails is reported and the others still listed."""
+
+    def __init__(self, session: Session, providers: Sequence[str], filters: dict[str, Any], limit: int | None) -> None:
+        for name in providers:
+            check_provider(name)
+        registries = session.connected(providers)
+        self.targets = registries.targets(filters, providers or None)
+        self.filters = filters
+        self.limit = limit
+        self.failures: list[str] = []
+
+    def __iter__(self) -> Iterator[Model]:
+        remaining = self.limit
+        for name, registry in self.targets:
+            if remaining == 0:
+                return
+            try:
+                for model in registry.list(limit=remaining, **self.filters):
+                    yield model
+                    if remaining is not None:
+                        remaining -= 1
+            except ValidationFailed as exc:
+                if exc.status_code is None:
+                    raise
+                self._fail(name, exc)
+            except ModelRegError as exc:
+                self._fail(name, exc)
+
+    def _fail(self, name: str, exc: ModelRegError) -> None:
+        text = describe(exc)
+        message = text if text.startswith(f"{name}:") else f"{name}: {text}"
+        self.failures.append(message)
+        _output.note(f"Error: {message}")
+
+
+def register(cli: click.Group) -> None:
+    """Add ``list``, ``get``, ``create`` and ``update`` to ``cli``."""
+
+    @cli.command("list")
+    @filter_options
+    @click.option("--limit", type=click.IntRange(min=0), help="At most this many models in all.")
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+    @click.option("--jsonl", is_flag=True, help="Print one JSON object per line, as models arrive.")
+    @click.pass_obj
+    def list_command(
+        session: Session,
+        /,
+        providers: tuple[str, ...],
+        status: str | None,
+        search: str | None,
+        extra: tuple[str, ...],
+        limit: int | None,
+        as_json: bool,
+        jsonl: bool,
+        **vendor: str | None,
+    ) -> None:
+        """List models across every configured provider (or --provider), with filters.
+
+        A table on a terminal; --json or --jsonl for scripts, with the fields provider, id, ref,
+        name, description, status, created_at, updated_at and details.
+        """
+        if as_json and jsonl:
+            raise click.UsageError("give --json or --jsonl, not both")
+        filters = _params.list_filters(status, search, vendor, extra)
+        listing = Listing(session, providers, filters, limit)
+        if jsonl:
+            for model in listing:
+                _output.echo_json_line(_output.model_dict(model))
+        else:
+            models = list(listing)
+            if as_json:
+                _output.echo_json([_output.model_dict(m) for m in models])
+            elif models:
+                _output.console().print(_output.models_table(models))
+            elif not listing.failures:
+                _output.note("No models match.")
+        if listing.failures:
+            raise click.exceptions.Exit(1)
+
+    @cli.command("get")
+    @click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v))
+    @click.option("--json", "as_json", is_flag=True, help="Print the model as JSON.")
+    @click.option("--raw", is_flag=True, help="With --json, add the vendor's JSON as received under 'raw'.")
+    @click.pass_obj
+    def get_command(session: Session, ref: str, as_json: bool, raw: bool) -> None:
+        """Show one model, e.g. `modelreg get scriptix:123`."""
+        registry, model_id = session.resolve(ref)
+        model = registry.get(model_id)
+        if as_json:
+            _output.echo_json(_output.model_dict(model, raw=raw))
+        else:
+            _output.show_model(model, as_json=False)
+
+    @cli.command("create")
+    @click.argument("provider")
+    @click.option("--name", help="The model's name.")
+    @click.option("--description", help="A description.")
+    @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help="A vendor field (JSON values parsed).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the new model as JSON.")
+    @click.pass_obj
+    def create_command(
+        session: Session,
+        provider: str,
+        name: str | None,
+        description: str | None,
+        pairs: tuple[str, ...],
+        as_json: bool,
+    ) -> None:
+        """Create a model at PROVIDER, e.g. `modelreg create scriptix --name X --set language=en`.
+
+        `modelreg providers --json` lists each provider's create_fields.
+        """
+        check_provider(provider)
+        fields = _params.merge_fields({"name": name, "description": description}, _params.parse_pairs(pairs, "--set"))
+        model = session.registry(provider).create(**fields)
+        if not as_json:
+            _output.note(f"Created {model.ref}.")
+        _output.show_model(model, as_json=as_json)
+
+    @cli.command("update")
+    @click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v))
+    @click.option("--name", help="A new name.")
+    @click.option("--description", help="A new description.")
+    @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help="A vendor field (JSON values parsed).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the updated model as JSON.")
+    @click.pass_obj
+    def update_command(
+        session: Session, ref: str, name: str | None, description: str | None, pairs: tuple[str, ...], as_json: bool
+    ) -> None:
+        """Change fields of a model, e.g. `modelreg update selise:abc --set is_active=false`."""
+        fields = _params.merge_fields({"name": name, "description": description}, _params.parse_pairs(pairs, "--set"))
+        if not fields:
+            raise click.UsageError("nothing to update: give --name, --description or --set KEY=VALUE")
+        registry, model_id = session.resolve(ref)
+        model = registry.update(model_id, **fields)
+        if not as_json:
+            _output.note(f"Updated {model.ref}.")
+        _output.show_model(model, as_json=as_json)

@@ -1,0 +1,176 @@
+"""Rendering for the command line: models as JSON with stable field names, or as rich tables.
+
+rich is imported inside the functions that draw, so that ``--json`` runs never pay for it.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timezone
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import click
+
+from modelreg import Model, ModelStatus
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+STATUS_STYLES = {
+    ModelStatus.AVAILABLE: "green",
+    ModelStatus.READY: "blue",
+    ModelStatus.TRAINING: "cyan",
+    ModelStatus.PENDING: "yellow",
+    ModelStatus.FAILED: "bold red",
+    ModelStatus.INACTIVE: "dim",
+    ModelStatus.UNKNOWN: "magenta",
+}
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON data: attrs records and mappings become dicts, datetimes ISO 8601."""
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if attrs.has(type(value)):
+        return {field.name: jsonable(getattr(value, field.name)) for field in attrs.fields(type(value))}
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(item) for item in value]
+    if isinstance(value, (bytes, bytearray)):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, PurePath):
+        return str(value)
+    return str(value)
+
+
+def model_dict(model: Model, *, raw: bool = False) -> dict[str, Any]:
+    """A model's stable JSON form: provider, id, ref, name, description, status, timestamps, details."""
+    data: dict[str, Any] = {
+        "provider": model.provider,
+        "id": model.id,
+        "ref": model.ref,
+        "name": model.name,
+        "description": model.description,
+        "status": model.status.value,
+        "created_at": jsonable(model.created_at),
+        "updated_at": jsonable(model.updated_at),
+        "details": jsonable(model.details) if model.details is not None else {},
+    }
+    if raw:
+        data["raw"] = jsonable(model.raw)
+    return data
+
+
+def echo_json(value: Any) -> None:
+    """Print one JSON document."""
+    click.echo(json.dumps(jsonable(value), indent=2, ensure_ascii=False))
+
+
+def echo_json_line(value: Any) -> None:
+    """Print one JSON value on one line (JSON lines)."""
+    click.echo(json.dumps(jsonable(value), ensure_ascii=False))
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console on stdout (or stderr) that degrades to plain text off a terminal."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def timestamp(value: datetime | None) -> str:
+    """A short UTC rendering of a timestamp for tables."""
+    if value is None:
+        return "-"
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def status_text(status: ModelStatus) -> Text:
+    """A model status, coloured."""
+    from rich.text import Text
+
+    return Text(status.value, style=STATUS_STYLES.get(status, ""))
+
+
+def plain(value: Any, style: str = "") -> Text:
+    """Text taken literally: a model called ``[red]`` is not rich markup."""
+    from rich.text import Text
+
+    return Text("-" if value is None or value == "" else str(value), style=style)
+
+
+def table(*columns: str, title: str | None = None) -> Table:
+    """An empty table with ``columns``."""
+    from rich import box
+    from rich.table import Table
+
+    grid = Table(*columns, title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
+    return grid
+
+
+def models_table(models: Iterable[Model]) -> Table:
+    """A table of models: ref, name, status, last update, description."""
+    grid = table("REF", "NAME", "STATUS", "UPDATED", "DESCRIPTION")
+    for model in models:
+        grid.add_row(
+            plain(model.ref, "bold"),
+            plain(model.name),
+            status_text(model.status),
+            plain(timestamp(model.updated_at or model.created_at)),
+            plain(_shorten(model.description, 48), "dim"),
+        )
+    return grid
+
+
+def model_view(model: Model) -> Table:
+    """One model as a two-column table of fields, details included."""
+    from rich import box
+    from rich.table import Table
+
+    grid = Table(show_header=False, box=box.SIMPLE, title=model.ref, title_justify="left")
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_row("name", plain(model.name))
+    grid.add_row("status", status_text(model.status))
+    grid.add_row("description", plain(model.description))
+    grid.add_row("created", plain(timestamp(model.created_at)))
+    grid.add_row("updated", plain(timestamp(model.updated_at)))
+    details = jsonable(model.details) if model.details is not None else {}
+    for key, value in (details.items() if isinstance(details, dict) else []):
+        if value is None or value in ({}, []):
+            continue
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+        grid.add_row(plain(key), plain(shown))
+    return grid
+
+
+def show_model(model: Model, *, as_json: bool) -> None:
+    """Print one model as JSON or as a field table."""
+    if as_json:
+        echo_json(model_dict(model))
+    else:
+        console().print(model_view(model))
+
+
+def note(message: str) -> None:
+    """A one-line remark on stderr that never mixes with data on stdout."""
+    click.echo(message, err=True)
+
+
+def _shorten(text: str | None, width: int) -> str | None:
+    if text is None or len(text) <= width:
+        return text
+    return text[: width - 1] + "…"

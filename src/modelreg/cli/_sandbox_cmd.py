@@ -1,0 +1,142 @@
+"""``modelreg sandbox``: reset, inspect, move the clock of, or serve the persistent emulators.
+
+``serve`` puts every provider's emulator behind one HTTP server on 127.0.0.1, one path prefix
+per provider: ``http://127.0.0.1:8765/scriptix`` is a Scriptix base URL, ``.../selise`` a SELISE
+one. Point a provider's base-URL variable (``SCRIPTIX_BASE_URL``...) at it to use it over HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from typing import Any
+
+import click
+
+from modelreg._plugins import provider_classes
+from modelreg.cli import _output, _state
+from modelreg.cli._session import Session
+from modelreg.sandbox import asgi_app
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+DEFAULT_PORT = 8765
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def prefixed_app(apps: Mapping[str, App]) -> App:
+    """One ASGI app routing ``/<provider>/...`` to that provider's emulator, prefix removed."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        prefix, _, rest = scope["path"].lstrip("/").partition("/")
+        target = apps.get(prefix)
+        if target is None:
+            known = ", ".join(f"/{name}/" for name in apps) or "none"
+            body = json.dumps({"error": f"no sandbox at /{prefix}; the sandboxes are at {known}"}).encode()
+            headers = [(b"content-type", b"application/json")]
+            await send({"type": "http.response.start", "status": 404, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        inner = dict(scope, path="/" + rest, root_path=scope.get("root_path", "") + "/" + prefix)
+        await target(inner, receive, send)
+
+    return app
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in ``90``, ``90s``, ``15m``, ``2h`` or ``1d``."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text.lower())
+    if match is None:
+        raise click.BadParameter(f"{text!r} is not a duration such as 90s, 15m, 2h or 1d", param_hint="DURATION")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def register(cli: click.Group) -> None:
+    """Add the ``sandbox`` group to ``cli``."""
+
+    @cli.group("sandbox")
+    def sandbox_group() -> None:
+        """The built-in emulators that --sandbox uses (state in $MODELREG_STATE_DIR)."""
+
+    @sandbox_group.command("reset")
+    @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+    @click.option("--empty", is_flag=True, help="Start with no models instead of the seed models.")
+    @click.pass_obj
+    def reset_command(session: Session, yes: bool, empty: bool) -> None:
+        """Forget every sandbox model and start again from the seed models."""
+        if not yes:
+            click.confirm(f"Reset the sandboxes in {_state.sandbox_dir()}?", default=False, abort=True, err=True)
+        sandboxes = session.sandboxes()
+        if sandboxes:
+            next(iter(sandboxes.values())).clock.reset()  # type: ignore[union-attr]
+        for sandbox in sandboxes.values():
+            sandbox.reset()
+            _state.fill(sandbox, seed=not empty)
+        names = ", ".join(sandboxes) or "no provider"
+        what = "empty" if empty else "seeded"
+        _output.note(f"Reset the sandboxes of {names} ({what}) in {_state.sandbox_dir()}.")
+
+    @sandbox_group.command("info")
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+    def info_command(as_json: bool) -> None:
+        """Show where the sandbox state lives and how far its clock is ahead."""
+        clock = _state.open_clock()
+        info = {
+            "state_dir": str(_state.state_dir()),
+            "stores": {name: str(_state.store_path(name)) for name in provider_classes()},
+            "clock_offset_seconds": round(clock.offset, 3),
+            "speed": clock.speed,
+        }
+        if as_json:
+            _output.echo_json(info)
+            return
+        for key, value in info.items():
+            shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else value
+            click.echo(f"{key}: {shown}")
+
+    @sandbox_group.command("advance")
+    @click.argument("duration", callback=lambda _c, _p, v: parse_duration(v))
+    def advance_command(duration: float) -> None:
+        """Move sandbox time forward (e.g. `2h`), so that trainings progress without waiting."""
+        clock = _state.open_clock()
+        clock.advance(duration)
+        _output.note(f"Sandbox time is now {clock.offset:.0f} s ahead of the wall clock.")
+
+    @sandbox_group.command("serve")
+    @click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
+    @click.pass_obj
+    def serve_command(session: Session, port: int) -> None:
+        """Serve the emulators over HTTP on 127.0.0.1, one path prefix per provider.
+
+        http://127.0.0.1:PORT/scriptix is a Scriptix base URL, /selise a SELISE one: set
+        SCRIPTIX_BASE_URL (and any API key) to it and use modelreg without --sandbox.
+        """
+        try:
+            import uvicorn
+        except ImportError:
+            raise click.ClickException("serving needs uvicorn: pip install 'modelreg[server]'") from None
+        sandboxes = session.sandboxes()
+        if not sandboxes:
+            raise click.ClickException("no installed provider ships a sandbox")
+        app = prefixed_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
+        classes = provider_classes()
+        for name in sandboxes:
+            url = f"http://127.0.0.1:{port}/{name}"
+            env = classes[name].base_url_env
+            click.echo(f"{name}: {url}" + (f"   (export {env}={url})" if env else ""))
+        level = "info" if session.verbose else "warning"
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level=level, lifespan="on")

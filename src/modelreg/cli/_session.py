@@ -1,0 +1,99 @@
+"""What every command shares: the ``--sandbox`` choice and the registries it connects lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import click
+
+from modelreg import ConfigurationError, ModelRegistry, Registries, connect, parse_ref
+from modelreg._config import missing_settings
+from modelreg._plugins import provider_classes
+from modelreg.cli import _state
+from modelreg.sandbox import Sandbox
+
+SANDBOX_HINT = "or add --sandbox to try the built-in emulators"
+
+
+class Session:
+    """The state of one CLI invocation: options, sandboxes and connected registries."""
+
+    def __init__(self, *, sandbox: bool, verbose: int) -> None:
+        self.sandbox = sandbox
+        self.verbose = verbose
+        self._sandboxes: dict[str, Sandbox] | None = None
+        self._no_sandbox: dict[str, str] = {}
+        self._registries: Registries | None = None
+
+    def sandboxes(self) -> dict[str, Sandbox]:
+        """The persistent sandbox of each installed provider that has one (opened once)."""
+        if self._sandboxes is None:
+            self._sandboxes, self._no_sandbox = _state.open_sandboxes()
+        return self._sandboxes
+
+    def registries(self) -> Registries:
+        """Every provider that can be reached: configured ones, or every sandbox with ``--sandbox``."""
+        if self._registries is not None:
+            return self._registries
+        connected: dict[str, ModelRegistry] = {}
+        skipped: dict[str, str] = {}
+        if self.sandbox:
+            sandboxes = self.sandboxes()
+            skipped.update(self._no_sandbox)
+            for name, emulator in sandboxes.items():
+                connected[name] = connect(name, sandbox=emulator)
+        else:
+            for name, cls in provider_classes().items():
+                missing = missing_settings(cls)
+                if missing:
+                    skipped[name] = f"not configured: set {', '.join(missing)}"
+                    continue
+                try:
+                    connected[name] = connect(name)
+                except ConfigurationError as exc:
+                    skipped[name] = str(exc)
+        self._registries = Registries(connected, skipped)
+        return self._registries
+
+    def connected(self, only: Iterable[str] | None = None) -> Registries:
+        """The registries, failing with a fix when none (or a named one) is reachable."""
+        registries = self.registries()
+        for name in only or ():
+            self.registry(name)
+        if not len(registries):
+            reasons = "; ".join(f"{name}: {why}" for name, why in registries.skipped.items())
+            if not reasons:
+                raise ConfigurationError("no provider is installed; install a modelreg provider plugin")
+            raise ConfigurationError(f"no provider is configured ({reasons}); {SANDBOX_HINT}")
+        return registries
+
+    def registry(self, name: str) -> ModelRegistry:
+        """The registry of provider ``name``, or an error saying how to configure it."""
+        check_provider(name)
+        registries = self.registries()
+        if name not in registries:
+            reason = registries.skipped.get(name, "it is not connected")
+            hint = "" if self.sandbox else f"; {SANDBOX_HINT}"
+            raise ConfigurationError(f"provider {name!r} is unavailable: {reason}{hint}", provider=name)
+        registry: ModelRegistry = registries[name]
+        return registry
+
+    def resolve(self, ref: str) -> tuple[ModelRegistry, str]:
+        """The registry and model id of a ``PROVIDER:ID`` ref."""
+        name, model_id = parse_ref(ref)
+        return self.registry(name), model_id
+
+    def close(self) -> None:
+        """Close registries and sandbox files."""
+        if self._registries is not None:
+            self._registries.close()
+        if self._sandboxes is not None:
+            _state.close_sandboxes(self._sandboxes)
+
+
+def check_provider(name: str) -> None:
+    """A usage error naming the installed providers when ``name`` is not one of them."""
+    installed = provider_classes()
+    if name not in installed:
+        known = ", ".join(sorted(installed)) or "none"
+        raise click.BadParameter(f"no provider named {name!r} is installed (installed: {known})", param_hint="PROVIDER")

@@ -1,0 +1,179 @@
+"""Where ``--sandbox`` keeps its state: one SQLite file per provider and a shared clock offset.
+
+The state directory is ``$MODELREG_STATE_DIR`` if set, else ``$XDG_STATE_HOME/modelreg``, else
+``~/.local/state/modelreg``. A provider's store is seeded with a few models when it is created.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+from modelreg._plugins import provider_classes
+from modelreg.errors import UnsupportedOperation
+from modelreg.sandbox import Sandbox, SqliteStore, VirtualClock
+
+STATE_DIR_ENV = "MODELREG_STATE_DIR"
+SPEED_ENV = "MODELREG_SANDBOX_SPEED"
+META_TABLE = "modelreg-cli"
+"""A table of the CLI's own in each sandbox store: records whether the store was seeded."""
+DEFAULT_SPEED = 60.0
+"""How much faster than real time sandbox time runs while a command waits (training polls)."""
+
+
+def state_dir() -> Path:
+    """The directory the CLI keeps its state in (created on first use, not here)."""
+    explicit = os.environ.get(STATE_DIR_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_STATE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "state"
+    return base / "modelreg"
+
+
+def sandbox_dir() -> Path:
+    """The directory holding the sandboxes' SQLite files and clock."""
+    return state_dir() / "sandbox"
+
+
+def store_path(provider: str) -> Path:
+    """The SQLite file of one provider's sandbox."""
+    return sandbox_dir() / f"{provider}.sqlite3"
+
+
+def speed() -> float:
+    """The speed-up of waits in the sandbox, from ``MODELREG_SANDBOX_SPEED`` (default 60)."""
+    raw = os.environ.get(SPEED_ENV)
+    if not raw:
+        return DEFAULT_SPEED
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ValueError(f"{SPEED_ENV} must be a positive number, got {raw!r}")
+    return value
+
+
+class SandboxClock(VirtualClock):
+    """Sandbox time: the wall clock plus an offset saved on disk, which grows while commands wait.
+
+    Between commands models progress in real time; while a command waits (polling a training),
+    a wait of N simulated seconds takes N / speed real seconds and moves every process's clock.
+    """
+
+    def __init__(self, path: Path, speed: float = DEFAULT_SPEED) -> None:
+        super().__init__(start=0.0)
+        self.path = path
+        self.speed = speed
+        self._offset = 0.0
+        self._stamp: float | None = None
+        self._guard = threading.Lock()
+
+    def _load(self) -> float:
+        try:
+            stamp = self.path.stat().st_mtime_ns
+        except OSError:
+            self._offset, self._stamp = 0.0, None  # no file: sandbox time is the wall clock
+            return self._offset
+        if stamp != self._stamp:
+            try:
+                self._offset = float(json.loads(self.path.read_text())["offset"])
+            except (OSError, ValueError, KeyError, TypeError):
+                self._offset = 0.0  # an unreadable clock file counts as a fresh clock
+            self._stamp = stamp
+        return self._offset
+
+    @property
+    def offset(self) -> float:
+        """How far sandbox time is ahead of the wall clock, in seconds."""
+        with self._guard:
+            return self._load()
+
+    def now(self) -> float:
+        """Seconds since the epoch in sandbox time."""
+        with self._guard:
+            return time.time() + self._load()
+
+    def advance(self, seconds: float) -> None:
+        """Move sandbox time forward by ``seconds``, for every process using this state."""
+        if seconds <= 0:
+            return
+        with self._guard:
+            offset = self._load() + seconds
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_text(json.dumps({"offset": offset}))
+            temporary.replace(self.path)
+            self._offset = offset
+            self._stamp = self.path.stat().st_mtime_ns
+
+    def reset(self) -> None:
+        """Make sandbox time the wall clock again."""
+        with self._guard:
+            self.path.unlink(missing_ok=True)
+            self._offset = 0.0
+            self._stamp = None
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of sandbox time, which takes ``seconds / speed`` real seconds."""
+        if seconds <= 0:
+            return
+        real = seconds / self.speed
+        time.sleep(real)
+        self.advance(seconds - real)
+
+    async def asleep(self, seconds: float) -> None:
+        """Await ``seconds`` of sandbox time."""
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        real = seconds / self.speed
+        await asyncio.sleep(real)
+        self.advance(seconds - real)
+
+
+def open_clock() -> SandboxClock:
+    """The clock every sandbox of this state directory shares."""
+    return SandboxClock(sandbox_dir() / "clock.json", speed())
+
+
+def open_sandboxes(clock: SandboxClock | None = None) -> tuple[dict[str, Sandbox], dict[str, str]]:
+    """A persistent sandbox per installed provider (seeded when new), and the providers without one."""
+    clock = clock or open_clock()
+    sandboxes: dict[str, Sandbox] = {}
+    skipped: dict[str, str] = {}
+    for name, cls in provider_classes().items():
+        path = store_path(name)
+        existed = path.exists()
+        store = SqliteStore(path)
+        try:
+            sandbox = cls.sandbox(store=store, clock=clock)
+        except UnsupportedOperation as exc:
+            store.close()
+            if not existed:
+                path.unlink(missing_ok=True)
+            skipped[name] = str(exc)
+            continue
+        if store.get(META_TABLE, "state") is None:
+            fill(sandbox, seed=True)
+        sandboxes[name] = sandbox
+    return sandboxes, skipped
+
+
+def fill(sandbox: Sandbox, *, seed: bool) -> None:
+    """Seed ``sandbox`` (or leave it empty) and remember that it was set up."""
+    if seed:
+        sandbox.seed()
+    sandbox.store.put(META_TABLE, "state", {"seeded": seed, "at": time.time()})
+
+
+def close_sandboxes(sandboxes: dict[str, Sandbox]) -> None:
+    """Close the SQLite files behind ``sandboxes``."""
+    for sandbox in sandboxes.values():
+        if isinstance(sandbox.store, SqliteStore):
+            sandbox.store.close()

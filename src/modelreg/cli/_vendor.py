@@ -1,0 +1,146 @@
+"""Vendor-only commands: ``upload-data`` and ``train`` (Scriptix), ``validate`` (SELISE Blocks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from modelreg import Model, ModelRegistry, ModelStatus, UnsupportedOperation
+from modelreg._plugins import provider_classes
+from modelreg.cli import _output, _params
+from modelreg.cli._providers import operations
+from modelreg.cli._session import Session
+
+_ref_argument = click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v))
+
+
+def require(registry: ModelRegistry, operation: str, command: str) -> None:
+    """Fail with the providers that do offer ``operation`` when this registry's provider does not."""
+    classes = provider_classes()
+    if operation in operations(classes[registry.provider]):
+        return
+    offering = [name for name, cls in classes.items() if operation in operations(cls)]
+    where = f"; it works with {', '.join(offering)} models" if offering else ""
+    raise UnsupportedOperation(
+        f"{registry.provider} does not support `modelreg {command}`{where}", provider=registry.provider
+    )
+
+
+def progress_of(model: Model) -> float | None:
+    """A training model's progress in percent, when the provider reports one."""
+    value = getattr(model.details, "training_progress", None)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def register(cli: click.Group) -> None:
+    """Add ``upload-data``, ``train`` and ``validate`` to ``cli``."""
+
+    @cli.command("upload-data")
+    @_ref_argument
+    @click.argument("audio", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option(
+        "--transcript",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="The verbatim transcript (.txt); default: AUDIO with a .txt suffix.",
+    )
+    @click.option("--kind", type=click.Choice(["train", "test"]), default="train", show_default=True)
+    @click.option("--json", "as_json", is_flag=True, help="Print the vendor's answer as JSON.")
+    @click.pass_obj
+    def upload_command(
+        session: Session, ref: str, audio: Path, transcript: Path | None, kind: str, as_json: bool
+    ) -> None:
+        """Upload an audio file and its transcript as training data (Scriptix)."""
+        registry, model_id = session.resolve(ref)
+        require(registry, "upload_training_data", "upload-data")
+        if transcript is None:
+            transcript = audio.with_suffix(".txt")
+            if not transcript.is_file():
+                raise click.BadParameter(
+                    f"no transcript next to the audio ({transcript} does not exist); pass --transcript FILE",
+                    param_hint="--transcript",
+                )
+        result = registry.upload_training_data(model_id, audio=audio, transcript=transcript, kind=kind)
+        if as_json:
+            _output.echo_json(result)
+        else:
+            _output.note(f"Uploaded {audio.name} and {transcript.name} to {ref} as {kind} data.")
+            _show_record(result)
+
+    @cli.command("train")
+    @_ref_argument
+    @click.option("--wait", is_flag=True, help="Wait for training to finish, with a progress bar.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the model as JSON.")
+    @click.pass_obj
+    def train_command(session: Session, ref: str, wait: bool, as_json: bool) -> None:
+        """Start training a model (Scriptix); --wait follows it to the end.
+
+        Exits 1 when the training fails.
+        """
+        registry, model_id = session.resolve(ref)
+        require(registry, "train", "train")
+        if wait:
+            model = _train_and_wait(registry, model_id)
+        else:
+            model = registry.train(model_id)
+            if not as_json:
+                _output.note(f"Training of {model.ref} started; follow it with `modelreg get {model.ref}`.")
+        _output.show_model(model, as_json=as_json)
+        if model.status is ModelStatus.FAILED:
+            _output.note(f"Error: training of {model.ref} failed.")
+            raise click.exceptions.Exit(1)
+
+    @cli.command("validate")
+    @_ref_argument
+    @click.option("--json", "as_json", is_flag=True, help="Print the vendor's answer as JSON.")
+    @click.pass_obj
+    def validate_command(session: Session, ref: str, as_json: bool) -> None:
+        """Check a model's configuration with its vendor (SELISE Blocks); exits 1 when it is invalid."""
+        registry, model_id = session.resolve(ref)
+        require(registry, "validate", "validate")
+        result = registry.validate(model_id)
+        valid = getattr(result, "is_valid", None)
+        if as_json:
+            _output.echo_json(result)
+        else:
+            _show_record(result)
+            _output.note(f"{ref} is valid." if valid else f"Error: {ref} is not valid.")
+        if valid is False:
+            raise click.exceptions.Exit(1)
+
+
+def _train_and_wait(registry: ModelRegistry, model_id: str) -> Model:
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    err = _output.console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
+        task = bar.add_task(f"Training {registry.provider}:{model_id}", total=100)
+
+        def progress(model: Model) -> None:
+            percent = progress_of(model)
+            bar.update(task, completed=percent or 0, description=f"Training {model.ref} ({model.status})")
+            if not err.is_terminal and percent is not None:
+                _output.note(f"{model.ref}: {model.status} {percent:.0f}%")
+
+        current = registry.get(model_id)
+        if current.status is ModelStatus.TRAINING and "wait_for_training" in registry.operations:
+            _output.note(f"{current.ref} is already training; waiting for it.")
+            model: Model = registry.wait_for_training(model_id, progress=progress)
+        else:
+            model = registry.train(model_id, wait=True, progress=progress)
+        if model.status is ModelStatus.AVAILABLE:
+            bar.update(task, completed=100)
+    return model
+
+
+def _show_record(record: Any) -> None:
+    data = _output.jsonable(record)
+    if not isinstance(data, dict):
+        _output.echo_json(data)
+        return
+    grid = _output.table("FIELD", "VALUE")
+    for key, value in data.items():
+        grid.add_row(_output.plain(key, "bold"), _output.plain(value))
+    _output.console().print(grid)
