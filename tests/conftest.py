@@ -18,7 +18,9 @@ def install_entry_points(
     root: Path, name: str, entry_points: dict[str, str], modules: dict[str, str] | None = None
 ) -> None:
     """Write a minimal installed distribution under ``root``: a dist-info with entry points (and modules)."""
-    dist_info = root / f"{name}-1.0.dist-info"
+    # A dist-info directory is named NAME-VERSION with dashes in NAME written as underscores;
+    # importlib.metadata reads the name up to the first dash.
+    dist_info = root / f"{name.replace('-', '_')}-1.0.dist-info"
     dist_info.mkdir(parents=True)
     (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
     lines = "\n".join(f"{k} = {v}" for k, v in entry_points.items())

@@ -42,7 +42,9 @@ def plugin_manager() -> pluggy.PluginManager:
 def _load_entry_points(manager: pluggy.PluginManager) -> None:
     pinned = os.environ.get(PLUGINS_ENV)
     allowed = None if pinned is None else {n.strip() for n in pinned.split(",") if n.strip()}
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+    # Sorted by name so that which plugin wins a name clash does not depend on directory order.
+    found = sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: (ep.name, ep.value))
+    for entry_point in found:
         if allowed is not None and entry_point.name not in allowed:
             continue
         if manager.get_plugin(entry_point.name) is not None:

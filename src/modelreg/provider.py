@@ -111,7 +111,10 @@ class Config:
 
     def __repr__(self) -> str:
         shown = {name: ("***" if name in self.secret_names and value else value) for name, value in self.values.items()}
-        return f"Config(provider={self.provider!r}, base_url={self.base_url!r}, values={shown!r})"
+        base_url = self.base_url
+        for secret in self.secrets():
+            base_url = base_url.replace(secret, "***")
+        return f"Config(provider={self.provider!r}, base_url={base_url!r}, values={shown!r})"
 
 
 _STATUS_ERRORS: dict[int, type[APIError]] = {

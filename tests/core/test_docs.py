@@ -1,0 +1,43 @@
+"""The plugin guide documents every hook and every Provider member, and its example is the tested one."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from modelreg import hookspecs
+from modelreg.provider import Provider
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = (ROOT / "docs" / "plugins.md").read_text()
+
+HOOKS = [name for name, value in vars(hookspecs).items() if callable(value) and hasattr(value, "modelreg_spec")]
+MEMBERS = [
+    name
+    for name, value in vars(Provider).items()
+    if not name.startswith("_")
+    and (callable(value) or isinstance(value, classmethod) or name in Provider.__annotations__)
+]
+
+
+def test_hooks_are_found() -> None:
+    assert set(HOOKS) == {"register_providers", "register_commands"}
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_has_a_section_in_the_guide(hook: str) -> None:
+    assert re.search(rf"^### `{hook}\(", GUIDE, re.MULTILINE), f"docs/plugins.md lacks a section for {hook}"
+    assert inspect.getdoc(getattr(hookspecs, hook)), f"hookspec {hook} has no docstring"
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_every_provider_member_is_documented(member: str) -> None:
+    assert f"`{member}" in GUIDE, f"docs/plugins.md does not mention Provider.{member}"
+
+
+def test_worked_example_is_the_tested_toy_provider() -> None:
+    example = GUIDE.split("## A complete worked example", 1)[1].split("```python\n", 1)[1].rsplit("```", 1)[0]
+    assert example == (ROOT / "tests" / "toy" / "modelreg_toy.py").read_text()
