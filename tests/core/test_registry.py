@@ -151,9 +151,12 @@ def test_connect_error_is_a_transport_error(toy: Path) -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    with modelreg.connect("toy", transport=httpx.MockTransport(refuse), max_retries=0) as reg:
-        with pytest.raises(modelreg.TransportError, match="could not complete GET"):
-            reg.get(1)
+    transport = httpx.MockTransport(refuse)
+    with (
+        modelreg.connect("toy", transport=transport, max_retries=0) as reg,
+        pytest.raises(modelreg.TransportError, match="could not complete GET"),
+    ):
+        reg.get(1)
 
 
 def test_close_closes_the_http_client(toy: Path) -> None:
