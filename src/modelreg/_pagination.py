@@ -71,6 +71,8 @@ class Walk:
             self.yielded += 1
             if self.limit is not None and self.yielded >= self.limit:
                 self.finished = True
+                yield model
+                return
             yield model
 
     def _remember(self, ids: tuple[str, ...]) -> None:
