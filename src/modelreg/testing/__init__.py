@@ -1,8 +1,71 @@
-"""Testing helpers for modelreg users: cassettes that never leak a secret, and sandbox fixtures.
+"""Testing helpers for modelreg users: sandbox fixtures and cassettes that never leak a secret.
 
-Also a pytest plugin (entry point ``pytest11``); it needs the ``testing`` extra.
+Also the pytest plugin (entry point ``pytest11``), active wherever modelreg is installed with
+its ``testing`` extra; vcrpy is imported only when a cassette is used. See ``docs/testing.md``.
 """
 
-from modelreg.testing._cassettes import canonical_json, make_vcr, use_cassette
+from modelreg.testing._cassettes import MATCH_ON, body_matcher, make_vcr, use_cassette, vcr_options
+from modelreg.testing._leaks import Leak, scan_cassette, scan_text
+from modelreg.testing._mismatch import CassetteMismatch, Difference
+from modelreg.testing._plugin import (
+    modelreg_async_registry,
+    modelreg_async_sandbox,
+    modelreg_cassette,
+    modelreg_cassette_dir,
+    modelreg_cassette_name,
+    modelreg_provider,
+    modelreg_record_mode,
+    modelreg_registry,
+    modelreg_sandbox,
+    modelreg_vcr_config,
+    pytest_addoption,
+    pytest_configure,
+    pytest_recording_configure,
+    pytest_runtest_call,
+)
+from modelreg.testing._recording import Recording, refusing_transport, require_credentials
+from modelreg.testing._sandboxes import AsyncSandboxFactory, SandboxFactory
+from modelreg.testing._scrub import SECRET_FIELDS, SECRET_HEADERS, Scrubber, canonical_json
+from modelreg.testing._secrets import configured_secrets, secret_fields
 
-__all__ = ["canonical_json", "make_vcr", "use_cassette"]
+__all__ = [
+    "MATCH_ON",
+    "SECRET_FIELDS",
+    "SECRET_HEADERS",
+    "AsyncSandboxFactory",
+    "CassetteMismatch",
+    "Difference",
+    "Leak",
+    "Recording",
+    "SandboxFactory",
+    "Scrubber",
+    "body_matcher",
+    "canonical_json",
+    "configured_secrets",
+    "make_vcr",
+    "refusing_transport",
+    "require_credentials",
+    "scan_cassette",
+    "scan_text",
+    "secret_fields",
+    "use_cassette",
+    "vcr_options",
+]
+
+# The plugin's hooks and fixtures live in this module's namespace for pytest to find them.
+_PLUGIN = (
+    modelreg_async_registry,
+    modelreg_async_sandbox,
+    modelreg_cassette,
+    modelreg_cassette_dir,
+    modelreg_cassette_name,
+    modelreg_provider,
+    modelreg_record_mode,
+    modelreg_registry,
+    modelreg_sandbox,
+    modelreg_vcr_config,
+    pytest_addoption,
+    pytest_configure,
+    pytest_recording_configure,
+    pytest_runtest_call,
+)

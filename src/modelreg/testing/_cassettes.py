@@ -1,4 +1,8 @@
-"""Cassette recording and replay with vcrpy: scrubbed of secrets, matched on canonical bodies."""
+"""Cassette recording and replay with vcrpy: scrubbed of secrets, matched on canonical bodies.
+
+vcrpy is imported only when a cassette is used, so that ``modelreg.testing`` (a pytest plugin
+active wherever modelreg is installed) imports without it.
+"""
 
 from __future__ import annotations
 
@@ -7,68 +11,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from modelreg._redact import MASK, Redactor
+from modelreg.testing._mismatch import from_vcr, is_vcr_mismatch
+from modelreg.testing._scrub import Scrubber, canonical_json
+from modelreg.testing._secrets import scrubber as default_scrubber
 
-SECRET_HEADERS = frozenset({"authorization", "x-blocks-key", "x-zoom-s2t-key", "cookie", "set-cookie"})
-SECRET_FIELDS = frozenset(
-    {"api_key", "project_key", "client_secret", "client_id", "access_token", "refresh_token", "password", "token"}
-)
-"""Query parameters and JSON / form body fields whose values never reach a cassette."""
-
-
-def _scrub_json(value: Any, fields: frozenset[str], redactor: Redactor) -> Any:
-    if isinstance(value, dict):
-        return {k: (MASK if k.lower() in fields and v else _scrub_json(v, fields, redactor)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub_json(v, fields, redactor) for v in value]
-    return redactor.value(value)
-
-
-def scrub_body(body: bytes | str | None, content_type: str, fields: frozenset[str], redactor: Redactor) -> bytes | None:
-    """A request or response body with secret fields and values masked (JSON, form or text)."""
-    if body is None:
-        return None
-    raw = body.encode() if isinstance(body, str) else body
-    if not raw:
-        return raw
-    try:
-        parsed = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        parsed = None
-    else:
-        return canonical_json(_scrub_json(parsed, fields, redactor)).encode()
-    text = raw.decode("utf-8", "replace")
-    if "x-www-form-urlencoded" in content_type:
-        pairs = [(k, MASK if k.lower() in fields else v) for k, v in parse_qsl(text, keep_blank_values=True)]
-        text = urlencode(pairs)
-    elif "multipart/form-data" in content_type:
-        text = _scrub_multipart(text, fields)
-    return redactor.text(text).encode()
-
-
-def _scrub_multipart(text: str, fields: frozenset[str]) -> str:
-    parts = text.split("\r\n\r\n")
-    for index in range(len(parts) - 1):
-        header = parts[index].rsplit("\r\n", 3)[-1].lower()
-        name = header.partition('name="')[2].partition('"')[0]
-        if name in fields:
-            value, sep, rest = parts[index + 1].partition("\r\n--")
-            parts[index + 1] = MASK + sep + rest
-    return "\r\n\r\n".join(parts)
-
-
-def scrub_uri(uri: str, fields: frozenset[str], redactor: Redactor) -> str:
-    """A URL with secret query parameters masked."""
-    parts = urlsplit(uri)
-    query = [(k, MASK if k.lower() in fields and v else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    return redactor.text(urlunsplit(parts._replace(query=urlencode(query))))
-
-
-def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no spaces, so equal documents compare equal as text."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "canonical_body")
+"""What must be equal for a recorded answer to be replayed: a changed JSON body is a different request."""
+RECORD_MODES = ("none", "once", "new_episodes", "all")
 
 
 def _canonical_body(body: Any) -> Any:
@@ -77,53 +27,81 @@ def _canonical_body(body: Any) -> Any:
     raw = body.encode() if isinstance(body, str) else body
     try:
         return canonical_json(json.loads(raw))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return raw
 
 
 def body_matcher(first: Any, second: Any) -> None:
     """vcrpy matcher: bodies equal as canonical JSON (or byte for byte when not JSON)."""
-    if _canonical_body(first.body) != _canonical_body(second.body):
-        raise AssertionError(f"body differs: {_canonical_body(first.body)!r} != {_canonical_body(second.body)!r}")
+    ours, theirs = _canonical_body(first.body), _canonical_body(second.body)
+    if ours != theirs:
+        raise AssertionError(f"body differs: {ours!r} != {theirs!r}")
+
+
+def _header(headers: dict[str, Any], name: str) -> str:
+    value = next((v for k, v in headers.items() if k.lower() == name), "")
+    return " ".join(value) if isinstance(value, list) else str(value)
+
+
+def vcr_options(scrubber: Scrubber) -> dict[str, Any]:
+    """``vcr.VCR`` / ``use_cassette`` options that scrub with ``scrubber`` and match canonical bodies.
+
+    Usable as pytest-recording's ``vcr_config``; the ``canonical_body`` matcher is registered
+    by the modelreg pytest plugin on every VCR pytest-recording builds.
+    """
+
+    def before_record_request(request: Any) -> Any:
+        for name, value in list(request.headers.items()):
+            scrubber.learn_header(name, str(value))
+        request.uri = scrubber.uri(request.uri)
+        content_type = _header(dict(request.headers), "content-type")
+        request.body = scrubber.body(request.body, content_type, learn=True)
+        headers = dict(request.headers)
+        scrubber.headers(headers)
+        for name, value in headers.items():
+            request.headers[name] = value
+        return request
+
+    def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
+        headers = response.get("headers", {})
+        scrubber.headers(headers)
+        body = response.get("body", {})
+        if body.get("string"):
+            before = body["string"]
+            body["string"] = scrubber.body(before, _header(headers, "content-type"))
+            if body["string"] != before:
+                for name in [k for k in headers if k.lower() == "content-length"]:
+                    headers[name] = [str(len(body["string"]))]
+        return response
+
+    return {
+        "before_record_request": before_record_request,
+        "before_record_response": before_record_response,
+        "match_on": list(MATCH_ON),
+        "decode_compressed_response": True,
+    }
 
 
 def make_vcr(
-    *, record_mode: str = "none", secrets: Iterable[str] = (), secret_fields: Iterable[str] = (), **options: Any
+    *,
+    record_mode: str = "none",
+    secrets: Iterable[str] = (),
+    secret_fields: Iterable[str] = (),
+    scrubber: Scrubber | None = None,
+    **options: Any,
 ) -> Any:
-    """A ``vcr.VCR`` that scrubs credentials on record and matches method, URL and canonical body."""
+    """A ``vcr.VCR`` that scrubs every credential on record and matches method, URL and canonical body.
+
+    It masks the credentials every installed provider declares (by name and by configured
+    value), ``secrets`` and ``secret_fields``, and every credential seen in a recorded request.
+    """
     import vcr
 
-    redactor = Redactor(secrets)
-    fields = SECRET_FIELDS | {f.lower() for f in secret_fields}
-
-    def before_request(request: Any) -> Any:
-        for header in list(request.headers):
-            if header.lower() in SECRET_HEADERS:
-                request.headers[header] = MASK
-        request.uri = scrub_uri(request.uri, fields, redactor)
-        content_type = str(request.headers.get("content-type", request.headers.get("Content-Type", "")))
-        request.body = scrub_body(request.body, content_type, fields, redactor)
-        return request
-
-    def before_response(response: dict[str, Any]) -> dict[str, Any]:
-        headers = response.get("headers", {})
-        for header in list(headers):
-            if header.lower() in SECRET_HEADERS:
-                headers[header] = [MASK]
-        body = response.get("body", {})
-        if body.get("string"):
-            content_type = " ".join(next((v for k, v in headers.items() if k.lower() == "content-type"), []))
-            body["string"] = scrub_body(body["string"], content_type, fields, redactor)
-        return response
-
-    config = vcr.VCR(
-        record_mode=record_mode,
-        before_record_request=before_request,
-        before_record_response=before_response,
-        match_on=["method", "scheme", "host", "port", "path", "query", "canonical_body"],
-        decode_compressed_response=True,
-        **options,
-    )
+    if record_mode not in RECORD_MODES:
+        raise ValueError(f"record_mode must be one of {', '.join(RECORD_MODES)}, got {record_mode!r}")
+    scrub = scrubber if scrubber is not None else default_scrubber(secrets, secret_fields)
+    scrub.add(*secrets)
+    config = vcr.VCR(record_mode=record_mode, **{**vcr_options(scrub), **options})
     config.register_matcher("canonical_body", body_matcher)
     return config
 
@@ -135,10 +113,19 @@ def use_cassette(
     record_mode: str = "none",
     secrets: Iterable[str] = (),
     secret_fields: Iterable[str] = (),
+    scrubber: Scrubber | None = None,
     **options: Any,
 ) -> Iterator[Any]:
-    """Record to or replay from the cassette at ``path``; ``record_mode="none"`` never touches the network."""
-    with make_vcr(record_mode=record_mode, secrets=secrets, secret_fields=secret_fields).use_cassette(
-        str(path), **options
-    ) as cassette:
-        yield cassette
+    """Record to or replay from the cassette at ``path``; ``record_mode="none"`` never touches the network.
+
+    A request the cassette does not hold raises ``CassetteMismatch`` naming the closest
+    recorded request and the matchers that differ.
+    """
+    config = make_vcr(record_mode=record_mode, secrets=secrets, secret_fields=secret_fields, scrubber=scrubber)
+    with config.use_cassette(str(path), **options) as cassette:
+        try:
+            yield cassette
+        except Exception as exc:
+            if is_vcr_mismatch(exc):
+                raise from_vcr(exc) from exc
+            raise
