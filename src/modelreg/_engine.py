@@ -156,8 +156,9 @@ class Engine:
         url = self.redactor.text(str(request.url))
         ambiguous = False
         attempt = 0
+        delay = 0.0
         while True:
-            yield from self._pace(operation, deadline)
+            yield from self._pace(operation, deadline, delay)
             request.extensions["timeout"] = self._timeouts(deadline)
             started = self.clock()
             outcome = yield Send(request, operation)
@@ -178,7 +179,7 @@ class Engine:
                     self.policy.max_retries + 1,
                     self.redactor.text(_describe(outcome)),
                 )
-                yield Sleep(decision.delay)
+                delay = decision.delay
                 attempt += 1
                 continue
             if isinstance(outcome, Exception):
@@ -190,12 +191,13 @@ class Engine:
                 return response
             raise self._api_error(outcome, ambiguous, decision.retry_after)
 
-    def _pace(self, operation: str, deadline: float | None) -> Program[None]:
-        """Wait for ``operation``'s next start slot, or raise ``RateLimited`` when it is too far off."""
+    def _pace(self, operation: str, deadline: float | None, backoff: float) -> Program[None]:
+        """Wait out ``backoff`` and ``operation``'s next start slot, or raise ``RateLimited`` when it is too far off."""
         now = self.clock()
         remaining = deadline - now if deadline is not None else None
         bound = self.max_wait if remaining is None else max(0.0, min(self.max_wait, remaining))
-        wait = self.pacer.reserve(operation, now, bound)
+        bound = max(bound, backoff)  # the retry's own backoff was checked against the deadline already
+        wait = self.pacer.reserve(operation, now, bound, now + backoff)
         if wait > bound:
             name = self.provider.name
             limit = self.pacer.limit(operation)

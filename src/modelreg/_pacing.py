@@ -141,12 +141,17 @@ class Pacer:
             self._buckets[key] = Bucket(limit.calls, limit.period)
         return self._buckets[key]
 
-    def reserve(self, operation: str, now: float, max_wait: float) -> float:
-        """Spend a token and return the wait before using it; a longer wait than ``max_wait`` spends nothing."""
+    def reserve(self, operation: str, now: float, max_wait: float, earliest: float | None = None) -> float:
+        """Spend a token and return the wait before using it; a longer wait than ``max_wait`` spends nothing.
+
+        ``earliest`` is when the caller wants to start at the soonest (a retry's backoff), so
+        that a backoff and a pacing wait overlap instead of adding up.
+        """
+        start = now if earliest is None else max(now, earliest)
         if not self.pace:
-            return 0.0
+            return start - now
         with self._lock:
-            start = max(now, self._closed_until.get(operation, now))
+            start = max(start, self._closed_until.get(operation, start))
             bucket = self._bucket(operation)
             if bucket is not None:
                 start = max(start, bucket.next_start(now))

@@ -1,0 +1,1 @@
+"""Resilience: retries, pacing, deadlines and fault injection, for every installed provider."""
