@@ -1,1 +1,47 @@
-"""Work in progress."""
+"""The Scriptix provider plugin for modelreg: custom speech recognition models (API v3).
+
+``modelreg.connect("scriptix", api_key=...)`` (or ``sandbox=True``) gives a registry with the
+common operations plus ``upload_training_data``, ``training_data``, ``get_training_data``,
+``delete_training_data`` and ``wait_for_training``. See this package's README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import modelreg
+from modelreg.provider import Provider
+from modelreg_scriptix._codec import configure_converter, make_converter
+from modelreg_scriptix._errors import TrainingFailed, TrainingTimedOut
+from modelreg_scriptix._provider import ScriptixProvider
+from modelreg_scriptix._records import (
+    BASE_MODELS,
+    LANGUAGES,
+    ScriptixDetails,
+    TrainingData,
+    TrainingDataUpload,
+    TrainingMetrics,
+)
+from modelreg_scriptix._sandbox import ScriptixSandbox
+
+__all__ = [
+    "BASE_MODELS",
+    "LANGUAGES",
+    "ScriptixDetails",
+    "ScriptixProvider",
+    "ScriptixSandbox",
+    "TrainingData",
+    "TrainingDataUpload",
+    "TrainingFailed",
+    "TrainingMetrics",
+    "TrainingTimedOut",
+    "configure_converter",
+    "make_converter",
+    "register_providers",
+]
+
+
+@modelreg.hookimpl
+def register_providers(register: Callable[[type[Provider]], None]) -> None:
+    """Register the Scriptix provider."""
+    register(ScriptixProvider)

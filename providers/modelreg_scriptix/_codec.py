@@ -1,0 +1,286 @@
+"""Wire conversion for Scriptix, in one place: JSON bodies to records on an explicit cattrs converter.
+
+``configure_converter(converter)`` registers one hand-written structure hook per record; the hooks
+call the attrs constructors directly (no per-field dispatch), which keeps normalizing a page of
+models within a small factor of ``json.loads`` itself. A body that is not the documented shape
+raises ``ProtocolError`` naming the field, never ``KeyError``/``TypeError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+import cattrs
+import httpx
+
+from modelreg import Model, ModelStatus, Page
+from modelreg.errors import ProtocolError
+from modelreg.provider import excerpt, parse_timestamp, read_json
+from modelreg_scriptix._records import (
+    STATUS_BY_CODE,
+    ScriptixDetails,
+    TrainingData,
+    TrainingDataUpload,
+    TrainingMetrics,
+)
+
+PROVIDER = "scriptix"
+T = TypeVar("T")
+
+_UNKNOWN = ModelStatus.UNKNOWN
+_UTC = timezone.utc
+_KINDS = {1: "train", 2: "test", "train": "train", "test": "test"}
+
+
+class Malformed(ValueError):
+    """A field of a Scriptix answer does not have the documented type."""
+
+
+def configure_converter(converter: cattrs.Converter) -> None:
+    """Register Scriptix's structure hooks (models, details, metrics, training data) on ``converter``."""
+    converter.register_structure_hook(datetime, lambda value, _: _timestamp(value, "timestamp"))
+    converter.register_structure_hook(TrainingMetrics, lambda value, _: _metrics(value))
+    converter.register_structure_hook(ScriptixDetails, lambda value, _: _details(_object(value, "model")))
+    # By predicate: registering the class itself makes cattrs resolve Model's annotations in the
+    # module it claims (``modelreg``, rewritten for tracebacks), where they do not resolve.
+    converter.register_structure_hook_func(lambda cls: cls is Model, lambda value, _: _model(value))
+    converter.register_structure_hook(TrainingDataUpload, lambda value, _: _upload(value))
+    converter.register_structure_hook(TrainingData, lambda value, _: _dataset(value))
+    converter.register_unstructure_hook(datetime, _wire_timestamp)
+
+
+def make_converter() -> cattrs.Converter:
+    """A new converter set up for Scriptix (never the global one)."""
+    converter = cattrs.Converter()
+    configure_converter(converter)
+    return converter
+
+
+# -- entry points used by the provider: response -> record, malformed -> ProtocolError ---------
+
+
+def model(response: httpx.Response) -> Model:
+    """The model in a 200/201 answer."""
+    body = read_json(response, PROVIDER)
+    return _guard(response, lambda: _structure_model(body, Model))
+
+
+def page(response: httpx.Response, number: int, page_size: int) -> Page[Model]:
+    """One page of a listing: ``{"count", "total_results", "result": [...]}``."""
+    body = read_json(response, PROVIDER)
+    return _guard(response, lambda: _page(body, number, page_size))
+
+
+def upload(response: httpx.Response, model_id: str) -> TrainingDataUpload:
+    """The answer to a training-data upload (an empty body gives a record with only the id)."""
+    body = read_json(response, PROVIDER) if response.content.strip() else {}
+    return _guard(response, lambda: _upload(body, model_id))
+
+
+def datasets(response: httpx.Response, model_id: str) -> list[TrainingData]:
+    """A model's datasets: ``{"result": [...]}`` (or a bare list)."""
+    body = read_json(response, PROVIDER)
+
+    def parse() -> list[TrainingData]:
+        items = body.get("result") if isinstance(body, dict) else body
+        if not isinstance(items, list):
+            raise Malformed("a dataset listing needs a 'result' array")
+        return [_dataset(item, model_id) for item in items]
+
+    return _guard(response, parse)
+
+
+def dataset(response: httpx.Response, model_id: str) -> TrainingData:
+    """One dataset: ``{"result": {...}}`` (or a bare object)."""
+    body = read_json(response, PROVIDER)
+
+    def parse() -> TrainingData:
+        item = body.get("result", body) if isinstance(body, dict) else body
+        return _dataset(item, model_id)
+
+    return _guard(response, parse)
+
+
+def _guard(response: httpx.Response, parse: Callable[[], T]) -> T:
+    try:
+        return parse()
+    except (Malformed, cattrs.BaseValidationError) as exc:
+        raise ProtocolError(
+            f"Scriptix answered {response.status_code} with a body that is not the documented shape: {exc}",
+            provider=PROVIDER,
+            status_code=response.status_code,
+            excerpt=excerpt(response.content),
+        ) from None
+
+
+# -- hooks -----------------------------------------------------------------------------------
+
+
+def _page(body: Any, number: int, page_size: int) -> Page[Model]:
+    if type(body) is not dict or type(body.get("result")) is not list:
+        raise Malformed("a listing needs an object with a 'result' array")
+    items = tuple([_model(item) for item in body["result"]])
+    total = body.get("total_results")
+    if total is not None and (type(total) is not int or total < 0):
+        raise Malformed(f"'total_results' must be a non-negative integer, got {total!r}")
+    # With a total, more pages exist while this one ends before it; without one, the vendor's
+    # own sample keeps going while pages come back full.
+    has_more = number * page_size < total if total is not None else len(items) >= page_size
+    return Page(items=items, page=number, page_size=page_size, total=total, has_more=has_more and bool(items))
+
+
+def _model(data: Any) -> Model:
+    if type(data) is not dict:
+        raise Malformed(f"a model must be a JSON object, got {type(data).__name__}")
+    name = data.get("name")
+    if type(name) is not str:
+        raise Malformed(f"model 'name' must be a string, got {name!r}")
+    code = data.get("training_status")
+    return Model(
+        provider=PROVIDER,
+        id=_id(data.get("id"), "model"),
+        name=name,
+        description=_text(data, "description"),
+        status=STATUS_BY_CODE.get(code, _UNKNOWN) if type(code) is int else _UNKNOWN,
+        created_at=_timestamp(data.get("created_at"), "created_at"),
+        updated_at=_timestamp(data.get("updated_at"), "updated_at"),
+        details=_details(data),
+        raw=data,
+    )
+
+
+def _details(data: dict[str, Any]) -> ScriptixDetails:
+    code = data.get("training_status")
+    progress = data.get("training_progress")
+    if progress is not None:
+        if type(progress) is float:
+            progress = round(progress)
+        elif type(progress) is not int:
+            raise Malformed(f"'training_progress' must be a number, got {progress!r}")
+    metrics = data.get("training_metrics")
+    return ScriptixDetails(
+        model_key=_text(data, "model_key"),
+        language=_text(data, "language"),
+        base_model=_text(data, "base_model"),
+        training_status=code if type(code) is int else None,
+        status_message=_text(data, "status_message"),
+        training_progress=progress,
+        started_training_at=_timestamp(data.get("started_training_at"), "started_training_at"),
+        finished_training_at=_timestamp(data.get("finished_training_at"), "finished_training_at"),
+        training_metrics=None if metrics is None else _metrics(metrics),
+        error=_error_text(data.get("error")),
+    )
+
+
+def _metrics(value: Any) -> TrainingMetrics:
+    value = _object(value, "training_metrics")
+    return TrainingMetrics(
+        word_error_rate=_number(value.get("word_error_rate"), "word_error_rate"),
+        accuracy_improvement=_number(value.get("accuracy_improvement"), "accuracy_improvement"),
+    )
+
+
+def _upload(value: Any, model_id: str = "") -> TrainingDataUpload:
+    value = _object(value, "upload answer")
+    code = value.get("training_status")
+    return TrainingDataUpload(
+        model_id=model_id,
+        message=_text(value, "message"),
+        data_type=_text(value, "data_type"),
+        filename=_text(value, "filename"),
+        transcript_filename=_text(value, "transcript_filename"),
+        training_status=code if type(code) is int else None,
+        status=STATUS_BY_CODE.get(code, _UNKNOWN) if type(code) is int else _UNKNOWN,
+        raw=value,
+    )
+
+
+def _dataset(value: Any, model_id: str = "") -> TrainingData:
+    value = _object(value, "dataset")
+    kind = value.get("type", value.get("data_type"))
+    language_id = value.get("language_id")
+    if language_id is not None and type(language_id) is not int:
+        raise Malformed(f"dataset 'language_id' must be an integer, got {language_id!r}")
+    return TrainingData(
+        id=_id(value.get("id"), "dataset"),
+        model_id=model_id,
+        name=_text(value, "name") or _text(value, "filename"),
+        kind=_KINDS.get(kind) if isinstance(kind, (int, str)) else None,
+        language_id=language_id,
+        media_url=_text(value, "media_url"),
+        url=_text(value, "url"),
+        transcript_filename=_text(value, "transcript_filename"),
+        created_at=_timestamp(value.get("created_at"), "created_at"),
+        raw=value,
+    )
+
+
+# -- field helpers -----------------------------------------------------------------------------
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise Malformed(f"{what} must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _id(value: Any, what: str) -> str:
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and value.isdigit():
+        return value
+    raise Malformed(f"{what} 'id' must be an integer, got {value!r}")
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None or type(value) is str:
+        return value
+    raise Malformed(f"{key!r} must be a string, got {value!r}")
+
+
+def _number(value: Any, key: str) -> float | None:
+    if value is None:
+        return None
+    if type(value) is float:
+        return value
+    if type(value) is int:
+        return float(value)
+    raise Malformed(f"{key!r} must be a number, got {value!r}")
+
+
+def _error_text(value: Any) -> str | None:
+    # Only sample code mentions a failed model's ``error``; accept a string or an error object.
+    if value is None or type(value) is str:
+        return value
+    if type(value) is dict:
+        message = value.get("message") or value.get("error_description") or value.get("detail")
+        return message if type(message) is str else None
+    return None
+
+
+def _timestamp(value: Any, key: str) -> datetime | None:
+    if value is None:
+        return None
+    if type(value) is not str:
+        raise Malformed(f"{key!r} must be an ISO 8601 string, got {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            # Python 3.10's fromisoformat does not take a trailing Z; the shared helper does.
+            return parse_timestamp(value)
+        except ValueError:
+            raise Malformed(f"{key!r} is not an ISO 8601 timestamp: {value!r}") from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=_UTC)
+
+
+def _wire_timestamp(value: datetime) -> str:
+    """A timestamp as Scriptix writes it: UTC, seconds, ``Z``."""
+    return value.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+CONVERTER = make_converter()
+_structure_model: Callable[[Any, Any], Model] = CONVERTER.get_structure_hook(Model)
