@@ -1,0 +1,374 @@
+"""All SELISE wire conversion, on one explicit cattrs converter set up by ``configure_converter``.
+
+Reading is case-tolerant (see ``_wire``): ``_id``/``id``/``ItemId``, ``CreatedDate``/``created_at``,
+``IsActive``/``is_active``... Writing uses SELISE's documented names, including the PascalCase
+``MaxTokens``/``DefaultTemp`` of the create body and the PascalCase catalogue upsert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import cattrs
+import httpx
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from modelreg import Model, ModelStatus
+from modelreg.errors import ProtocolError
+from modelreg.provider import excerpt
+from modelreg_selise._errors import envelope_error
+from modelreg_selise._records import AgentModel, CatalogueEntry, NewModel, SeliseDetails, Validation
+from modelreg_selise._wire import (
+    BadField,
+    boolean,
+    flag,
+    fold,
+    integer,
+    mapping,
+    number,
+    pick,
+    strings,
+    text,
+    timestamp,
+)
+
+PROVIDER = "selise"
+
+ID = ("id", "itemid", "modelid", "oid")
+CREATED = ("createddate", "createdat", "created", "creationdate", "createdon")
+UPDATED = ("lastupdateddate", "updatedat", "updateddate", "lastupdated", "lastmodifieddate", "modifiedat", "updatedon")
+ACTIVE = ("isactive", "active")
+VALIDATION = ("validationstatus", "status", "validation")
+API_KEY = ("apikey", "apikeymasked", "maskedapikey")
+
+_VALID = frozenset({"valid", "validated", "success", "successful"})
+_INVALID = frozenset({"invalid", "failed", "failure", "error"})
+_PENDING = frozenset({"", "pending", "notvalidated", "not_validated", "unvalidated", "none", "unknown"})
+
+
+class _Unknown:
+    """A value that is present but unreadable (the status becomes UNKNOWN, nothing raises)."""
+
+
+UNREADABLE = _Unknown()
+
+
+def validation_kind(value: Any) -> str | None:
+    """``"valid"``, ``"invalid"``, ``"pending"`` or None (unrecognized) for a validation status."""
+    if value is None:
+        return "pending"
+    if isinstance(value, bool):
+        return "valid" if value else "invalid"
+    if not isinstance(value, str):
+        return None
+    lowered = value.strip().lower()
+    if lowered in _VALID:
+        return "valid"
+    if lowered in _INVALID:
+        return "invalid"
+    if lowered in _PENDING:
+        return "pending"
+    return None
+
+
+def model_status(active: bool | _Unknown | None, validation: Any) -> ModelStatus:
+    """inactive→INACTIVE, invalid→FAILED, valid (and active)→AVAILABLE, not validated→PENDING."""
+    if active is False:
+        return ModelStatus.INACTIVE
+    if active is UNREADABLE:
+        return ModelStatus.UNKNOWN
+    kind = validation_kind(validation)
+    if kind == "invalid":
+        return ModelStatus.FAILED
+    if kind == "valid":
+        return ModelStatus.AVAILABLE
+    if kind == "pending":
+        return ModelStatus.PENDING
+    return ModelStatus.UNKNOWN
+
+
+def mask_key(value: str) -> str:
+    """The server masks keys; a key that arrives unmasked is masked here before it is kept."""
+    if "*" in value or "..." in value or "\u2022" in value:
+        return value
+    return "***" + value[-4:] if len(value) >= 16 else "***"
+
+
+def _validation_value(doc: Mapping[str, Any]) -> Any:
+    value = pick(doc, VALIDATION)
+    if value is None:
+        valid = pick(doc, ("isvalid",))
+        if valid is not None:
+            return flag(valid) if flag(valid) is not None else valid
+    return value
+
+
+def _details(doc: dict[str, Any], active: bool | None) -> SeliseDetails:
+    key = pick(doc, API_KEY)
+    if key is not None and not isinstance(key, str):
+        raise BadField("api_key", key, "a string")
+    status = _validation_value(doc)
+    return SeliseDetails(
+        vendor=text(doc, ("provider", "vendor")),
+        model_name=text(doc, ("modelname", "model")),
+        version=text(doc, ("version",)),
+        service_platform=text(doc, ("serviceplatform",)),
+        model_type=text(doc, ("modeltype", "type")),
+        is_active=active,
+        validation_status=("valid" if status else "invalid") if isinstance(status, bool) else text(doc, VALIDATION),
+        base_url=text(doc, ("baseurl",)),
+        max_tokens=integer(doc, ("maxtokens",)),
+        default_temperature=number(doc, ("defaulttemp", "defaulttemperature", "temperature")),
+        api_key_masked=mask_key(key) if key is not None else None,
+        api_version=text(doc, ("apiversion",)),
+        deployment_name=text(doc, ("deploymentname",)),
+        openai_organization_id=text(doc, ("openaiorganizationid", "organizationid")),
+        openai_project_id=text(doc, ("openaiprojectid",)),
+        custom_parameters=mapping(doc, ("customparameters",)),
+        custom_headers=mapping(doc, ("customheaders",)),
+        validated_at=timestamp(doc, ("lastvalidateddate", "validatedat", "lastvalidatedat", "lastvalidated")),
+    )
+
+
+def _structure_model(raw: Any, _: Any) -> Model:
+    if not isinstance(raw, Mapping):
+        raise BadField("model", raw, "an object")
+    doc = fold(raw)
+    model_id = pick(doc, ID)
+    if isinstance(model_id, Mapping) and "$oid" in model_id:
+        model_id = model_id["$oid"]
+    if not isinstance(model_id, (str, int)) or isinstance(model_id, bool) or model_id == "":
+        raise BadField("_id", model_id, "a string id")
+    active_value = pick(doc, ACTIVE)
+    active = flag(active_value) if active_value is not None else None
+    details = _details(doc, active)
+    return Model(
+        provider=PROVIDER,
+        id=str(model_id),
+        name=text(doc, ("displayname", "name")) or details.model_name or str(model_id),
+        description=text(doc, ("description",)),
+        status=model_status(
+            UNREADABLE if active_value is not None and active is None else active, _validation_value(doc)
+        ),
+        created_at=timestamp(doc, CREATED),
+        updated_at=timestamp(doc, UPDATED),
+        details=details,
+        raw=raw,
+    )
+
+
+def _structure_validation(raw: Any, _: Any) -> Validation:
+    if not isinstance(raw, Mapping):
+        raise BadField("validation", raw, "an object")
+    doc = fold(raw)
+    valid = boolean(doc, ("isvalid", "valid"))
+    if valid is None:
+        kind = validation_kind(pick(doc, ("validationstatus", "status", "connectionstatus")))
+        if kind not in ("valid", "invalid"):
+            raise BadField("is_valid", None, "a boolean")
+        valid = kind == "valid"
+    error = pick(doc, ("error", "message", "detail", "reason"))
+    if isinstance(error, Mapping):
+        error = pick(fold(error), ("message", "detail", "msg", "code"))
+    return Validation(
+        model_id=text(doc, ID) or "",
+        is_valid=valid,
+        vendor=text(doc, ("provider", "vendor")),
+        model_name=text(doc, ("modelname",)),
+        connection_status=text(doc, ("connectionstatus",)),
+        api_version=text(doc, ("apiversion",)),
+        timestamp=timestamp(doc, ("timestamp", "validatedat", "checkedat")),
+        message=str(error) if error not in (None, "", {}) else None,
+        raw=raw,
+    )
+
+
+def _structure_agent_model(raw: Any, _: Any) -> AgentModel:
+    if not isinstance(raw, Mapping):
+        raise BadField("agent model", raw, "an object")
+    doc = fold(raw)
+    model_id = text(doc, ("modelid", "id", "itemid"))
+    if not model_id:
+        raise BadField("model_id", None, "a string")
+    return AgentModel(
+        model_id=model_id,
+        model_name=text(doc, ("modelname", "displayname", "name")),
+        vendor=text(doc, ("provider", "vendor")),
+        model_type=text(doc, ("modeltype", "type")),
+        max_tokens=integer(doc, ("maxtokens",)),
+        supports_streaming=boolean(doc, ("supportsstreaming",)),
+        supports_function_calling=boolean(doc, ("supportsfunctioncalling",)),
+        description=text(doc, ("description",)),
+        raw=raw,
+    )
+
+
+def _structure_catalogue_entry(raw: Any, _: Any) -> CatalogueEntry:
+    if not isinstance(raw, Mapping):
+        raise BadField("catalogue entry", raw, "an object")
+    doc = fold(raw)
+    name = text(doc, ("modelname", "model"))
+    if not name:
+        raise BadField("model_name", None, "a string")
+    pricing = mapping(doc, ("pricing",))
+    prices = fold(pricing)
+    return CatalogueEntry(
+        model_name=name,
+        display_name=text(doc, ("displayname", "modelgoodname")),
+        version=text(doc, ("version",)),
+        description=text(doc, ("description",)),
+        max_tokens=integer(doc, ("maxtokens",)),
+        context_window=integer(doc, ("contextwindow", "contextlength")),
+        default_temperature=number(doc, ("defaulttemperature", "defaulttemp")),
+        capabilities=strings(doc, ("capabilities",)),
+        supported_features=strings(doc, ("supportedfeatures", "features")),
+        input_cost_per_million=number(doc, ("inputcostpermillion",)) or number(prices, ("inputpermillion", "input")),
+        output_cost_per_million=number(doc, ("outputcostpermillion",))
+        or number(prices, ("outputpermillion", "output")),
+        pricing=pricing,
+        raw=raw,
+    )
+
+
+def _unstructure_catalogue_entry(entry: CatalogueEntry) -> dict[str, Any]:
+    return {
+        "Model": entry.model_name,
+        "ModelGoodName": entry.display_name,
+        "MaxTokens": entry.max_tokens,
+        "DefaultTemp": entry.default_temperature,
+        "ContextLength": entry.context_window,
+        "InputCostPerMillion": entry.input_cost_per_million,
+        "OutputCostPerMillion": entry.output_cost_per_million,
+    }
+
+
+def configure_converter(converter: cattrs.Converter) -> None:
+    """Teach ``converter`` SELISE's wire shapes (structure: tolerant reads; unstructure: wire names)."""
+    # A predicate hook: registering the class itself would make cattrs resolve Model's
+    # annotations, which is needless work for a hand-written hook.
+    converter.register_structure_hook_func(lambda cls: cls is Model, _structure_model)
+    converter.register_structure_hook(Validation, _structure_validation)
+    converter.register_structure_hook(AgentModel, _structure_agent_model)
+    converter.register_structure_hook(CatalogueEntry, _structure_catalogue_entry)
+    converter.register_unstructure_hook(CatalogueEntry, _unstructure_catalogue_entry)
+    converter.register_unstructure_hook(
+        NewModel,
+        make_dict_unstructure_fn(
+            NewModel,
+            converter,
+            _cattrs_omit_if_default=True,
+            vendor=override(rename="provider"),
+            max_tokens=override(rename="MaxTokens"),
+            default_temperature=override(rename="DefaultTemp"),
+        ),
+    )
+
+
+CONVERTER = cattrs.Converter()
+configure_converter(CONVERTER)
+
+
+def protocol_error(response: httpx.Response, what: str, problem: str) -> ProtocolError:
+    """A ``ProtocolError`` for an answer to ``what`` that is not the expected shape."""
+    return ProtocolError(
+        f"SELISE Blocks answered {what} with {problem}",
+        provider=PROVIDER,
+        status_code=response.status_code,
+        excerpt=excerpt(response.content),
+    )
+
+
+def structure(value: Any, cls: type[Any], response: httpx.Response, what: str) -> Any:
+    """``value`` as ``cls``, or a ``ProtocolError`` naming the bad field and showing the body."""
+    try:
+        return CONVERTER.structure(value, cls)
+    except BadField as exc:
+        raise protocol_error(response, what, f"an unexpected shape: {exc}") from None
+
+
+def structure_all(values: list[Any], cls: type[Any], response: httpx.Response, what: str) -> list[Any]:
+    """Every element of ``values`` as ``cls`` (see ``structure``)."""
+    hook = CONVERTER.get_structure_hook(cls)
+    try:
+        return [hook(value, cls) for value in values]
+    except BadField as exc:
+        raise protocol_error(response, what, f"an unexpected shape: {exc}") from None
+
+
+def unstructure(value: Any) -> Any:
+    """``value`` in SELISE's wire names."""
+    return CONVERTER.unstructure(value)
+
+
+LIST_KEYS = ("items", "data", "results", "models", "records", "docs", "content", "value", "list", "rows", "result")
+TOTAL_KEYS = ("total", "totalcount", "totalitems", "totalrecords", "totalelements", "totalresults", "count")
+MORE_KEYS = ("hasmore", "hasnext", "hasnextpage", "more")
+WRAPPERS = ("data", "result", "item", "model", "payload", "page")
+
+
+def is_failure(doc: Mapping[str, Any]) -> bool:
+    """Whether a folded answer is the ``{"is_success": false}`` envelope."""
+    return "issuccess" in doc and flag(doc["issuccess"]) is not True
+
+
+def listing(
+    body: Any, response: httpx.Response, what: str, *, nested: bool = False
+) -> tuple[list[Any], int | None, bool | None]:
+    """The items, total and "more pages" hint of a list answer in any of its plausible shapes."""
+    if isinstance(body, list):
+        return body, None, None
+    if isinstance(body, Mapping):
+        doc = fold(body)
+        if is_failure(doc):
+            raise envelope_error(body, response, what)
+        for key in LIST_KEYS:
+            items = doc.get(key)
+            if isinstance(items, list):
+                return items, _total(doc), _more(doc)
+        if not nested:
+            for key in WRAPPERS:
+                inner = doc.get(key)
+                if isinstance(inner, Mapping):
+                    items, total, more = listing(inner, response, what, nested=True)
+                    return items, total if total is not None else _total(doc), more if more is not None else _more(doc)
+    names = ", ".join(LIST_KEYS[:5])
+    raise protocol_error(response, what, f"neither an array nor an object holding one under {names}...")
+
+
+def _total(doc: Mapping[str, Any]) -> int | None:
+    for key in TOTAL_KEYS:
+        value = doc.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+    return None
+
+
+def _more(doc: Mapping[str, Any]) -> bool | None:
+    for key in MORE_KEYS:
+        if key in doc:
+            return flag(doc[key])
+    if "next" in doc:
+        return bool(doc["next"])
+    return None
+
+
+def document(body: Any, response: httpx.Response, what: str) -> Mapping[str, Any] | None:
+    """The model document of a get/create answer, bare or wrapped; None for a bare success envelope."""
+    if not isinstance(body, Mapping):
+        raise protocol_error(response, what, "no model document (an object with _id or id)")
+    doc = fold(body)
+    if is_failure(doc):
+        raise envelope_error(body, response, what)
+    envelope = "issuccess" in doc
+    if not envelope and pick(doc, ID) is not None:
+        return body
+    for key in WRAPPERS:
+        inner = doc.get(key)
+        if isinstance(inner, Mapping) and pick(fold(inner), ID) is not None:
+            return inner
+    if envelope:
+        return None
+    raise protocol_error(response, what, "no model document (an object with _id or id)")
