@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 import click
 
-from modelreg import Model, ModelRegError, ModelRegistry, ModelStatus, NotFound
+from modelreg import BulkOutcome, BulkStatus, Model, ModelRegError, ModelRegistry, ModelStatus, NotFound
 from modelreg.cli import _output, _params
 from modelreg.cli._app import describe
 from modelreg.cli._models import Listing, filter_options
@@ -117,6 +117,7 @@ def run(
     force: bool,
     export: Path | None,
     as_json: bool,
+    missing_ok: bool = False,
 ) -> int:
     """Show the plan, confirm, export and delete; print the per-ref summary; return the exit code."""
     for target in targets:
@@ -137,7 +138,7 @@ def run(
             target.settle("not deleted: not confirmed", ok=False)
         pending = []
     if pending and not dry_run:
-        _delete_all(pending, export, show_progress=len(pending) > 1)
+        _delete_all(pending, export, missing_ok=missing_ok, show_progress=len(pending) > 1)
     if as_json:
         _output.echo_json(_summary_json(targets))
     elif targets:
@@ -147,41 +148,59 @@ def run(
     return 0 if all(t.ok for t in targets) else 1
 
 
-def _delete_all(pending: list[Target], export: Path | None, *, show_progress: bool) -> None:
+def _delete_all(pending: list[Target], export: Path | None, *, missing_ok: bool, show_progress: bool) -> None:
+    """Export every record first (a failed export spares its model), then delete per provider."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    if export is not None:
+        pending = [target for target in pending if _export(target, export)]
     err = _output.console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not show_progress or not err.is_terminal) as bar:
         task = bar.add_task("Deleting", total=len(pending))
         try:
-            for target in pending:
-                bar.update(task, description=f"Deleting {target.ref}")
-                _delete_one(target, export)
-                bar.advance(task)
+            for registry, group in _by_registry(pending):
+                by_id = {target.model.id: target for target in group if target.model}
+
+                def progress(outcome: BulkOutcome, _done: int, _total: int, by_id: dict[str, Target] = by_id) -> None:
+                    _settle(by_id[outcome.id], outcome)
+                    bar.update(task, description=f"Deleting ({outcome.provider}:{outcome.id} {outcome.status})")
+                    bar.advance(task)
+
+                registry.delete_many(list(by_id), missing_ok=missing_ok, progress=progress)
         except KeyboardInterrupt:
             for target in pending:
                 if target.result is None:
-                    target.settle("not deleted: interrupted", ok=False)
+                    target.settle("interrupted: may or may not be deleted; check with `modelreg get`", ok=False)
 
 
-def _delete_one(target: Target, export: Path | None) -> None:
-    assert target.model is not None and target.registry is not None
-    if export is not None:
-        try:
-            target.export = str(export_record(export, target.model))
-        except OSError as exc:
-            target.settle(f"not deleted: could not export the record: {exc}", ok=False)
-            return
+def _by_registry(targets: list[Target]) -> list[tuple[ModelRegistry, list[Target]]]:
+    groups: dict[str, tuple[ModelRegistry, list[Target]]] = {}
+    for target in targets:
+        assert target.registry is not None
+        groups.setdefault(target.registry.provider, (target.registry, []))[1].append(target)
+    return list(groups.values())
+
+
+def _export(target: Target, directory: Path) -> bool:
+    assert target.model is not None
     try:
-        deletion = target.registry.delete(target.model.id, missing_ok=True)
-    except ModelRegError as exc:
-        target.settle(f"failed: {describe(exc)}", ok=False)
-        return
-    if deletion.deleted:
+        target.export = str(export_record(directory, target.model))
+    except OSError as exc:
+        target.settle(f"not deleted: could not export the record: {exc}", ok=False)
+        return False
+    return True
+
+
+def _settle(target: Target, outcome: BulkOutcome) -> None:
+    if outcome.status is BulkStatus.DELETED:
         target.settle("deleted", ok=True)
+    elif outcome.status is BulkStatus.ALREADY_GONE:
+        target.settle("already gone", ok=True)
+    elif isinstance(outcome.error, ModelRegError):
+        target.settle(f"failed: {describe(outcome.error)}", ok=False)
     else:
-        target.settle("not found (already deleted?)", ok=False)
+        target.settle(f"not deleted: {outcome.detail or outcome.status}", ok=False)
 
 
 def _export_dir(value: Path | None) -> Path | None:
@@ -227,7 +246,7 @@ def register(cli: click.Group) -> None:
         Exits 1 when any ref was not deleted.
         """
         targets = from_refs(session, refs, missing_ok=missing_ok)
-        raise click.exceptions.Exit(run(targets, **options))
+        raise click.exceptions.Exit(run(targets, missing_ok=missing_ok, **options))
 
     @cli.command("prune")
     @filter_options

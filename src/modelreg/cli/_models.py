@@ -60,8 +60,13 @@ class Listing:
         for name, registry in self.targets:
             if remaining == 0:
                 return
+            wanted = self.filters.get("status")
             try:
                 for model in registry.list(limit=remaining, **self.filters):
+                    if wanted is not None and model.status is not wanted:
+                        # The vendor's status filter may be coarser than ModelStatus (or ignored):
+                        # never show, let alone prune, a model in another status.
+                        continue
                     yield model
                     if remaining is not None:
                         remaining -= 1
