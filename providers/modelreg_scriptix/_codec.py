@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 import httpx
 
@@ -134,52 +135,85 @@ def _page(body: Any, number: int, page_size: int) -> Page[Model]:
 def _model(data: Any) -> Model:
     if type(data) is not dict:
         raise Malformed(f"a model must be a JSON object, got {type(data).__name__}")
-    name = data.get("name")
+    get = data.get
+    name = get("name")
     if type(name) is not str:
         raise Malformed(f"model 'name' must be a string, got {name!r}")
-    code = data.get("training_status")
+    model_id = get("id")
+    code = get("training_status")
+    description = get("description")
+    if description is not None and type(description) is not str:
+        raise Malformed(f"'description' must be a string, got {description!r}")
     return Model(
         provider=PROVIDER,
-        id=_id(data.get("id"), "model"),
+        id=str(model_id) if type(model_id) is int else _id(model_id, "model"),
         name=name,
-        description=_text(data, "description"),
+        description=description,
         status=STATUS_BY_CODE.get(code, _UNKNOWN) if type(code) is int else _UNKNOWN,
-        created_at=_timestamp(data.get("created_at"), "created_at"),
-        updated_at=_timestamp(data.get("updated_at"), "updated_at"),
+        created_at=_timestamp(get("created_at"), "created_at"),
+        updated_at=_timestamp(get("updated_at"), "updated_at"),
         details=_details(data),
         raw=data,
     )
 
 
 def _details(data: dict[str, Any]) -> ScriptixDetails:
-    code = data.get("training_status")
-    progress = data.get("training_progress")
-    if progress is not None:
-        if type(progress) is float:
-            progress = round(progress)
-        elif type(progress) is not int:
+    get = data.get
+    code = get("training_status")
+    progress = get("training_progress")
+    if progress is not None and type(progress) is not int:
+        if type(progress) is not float:
             raise Malformed(f"'training_progress' must be a number, got {progress!r}")
-    metrics = data.get("training_metrics")
-    return ScriptixDetails(
-        model_key=_text(data, "model_key"),
-        language=_text(data, "language"),
-        base_model=_text(data, "base_model"),
-        training_status=code if type(code) is int else None,
-        status_message=_text(data, "status_message"),
-        training_progress=progress,
-        started_training_at=_timestamp(data.get("started_training_at"), "started_training_at"),
-        finished_training_at=_timestamp(data.get("finished_training_at"), "finished_training_at"),
-        training_metrics=None if metrics is None else _metrics(metrics),
-        error=_error_text(data.get("error")),
+        progress = round(progress)
+    metrics = get("training_metrics")
+    started = get("started_training_at")
+    finished = get("finished_training_at")
+    error = get("error")
+    return _new_details(
+        _text(data, "model_key"),
+        _text(data, "language"),
+        _text(data, "base_model"),
+        code if type(code) is int else None,
+        _text(data, "status_message"),
+        progress,
+        None if started is None else _timestamp(started, "started_training_at"),
+        None if finished is None else _timestamp(finished, "finished_training_at"),
+        None if metrics is None else _metrics(metrics),
+        None if error is None else _error_text(error),
     )
 
 
 def _metrics(value: Any) -> TrainingMetrics:
     value = _object(value, "training_metrics")
-    return TrainingMetrics(
-        word_error_rate=_number(value.get("word_error_rate"), "word_error_rate"),
-        accuracy_improvement=_number(value.get("accuracy_improvement"), "accuracy_improvement"),
+    return _new_metrics(
+        _number(value.get("word_error_rate"), "word_error_rate"),
+        _number(value.get("accuracy_improvement"), "accuracy_improvement"),
     )
+
+
+def _slot_builder(cls: type[T]) -> Callable[..., T]:
+    """A positional constructor for a frozen, slotted attrs class that has no validators or converters.
+
+    A frozen class's ``__init__`` routes each field through ``object.__setattr__``; filling the
+    slots directly is about twice as fast, and building details is most of normalizing a page.
+    """
+    fields = attrs.fields(cls)  # type: ignore[arg-type]  # T is bound to attrs classes at the call sites
+    if any(f.validator or f.converter for f in fields) or "__slots__" not in vars(cls):
+        raise TypeError(f"{cls.__name__} needs its __init__: it validates or converts fields")
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    arguments = ", ".join(f"a{i}" for i in range(len(fields)))
+    lines = [f"def build({arguments}):", "    o = new(cls)"]
+    for index, field in enumerate(fields):
+        namespace[f"set{index}"] = vars(cls)[field.name].__set__
+        lines.append(f"    set{index}(o, a{index})")
+    lines.append("    return o")
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the class's own field names
+    builder: Callable[..., T] = namespace["build"]
+    return builder
+
+
+_new_details = _slot_builder(ScriptixDetails)
+_new_metrics = _slot_builder(TrainingMetrics)
 
 
 def _upload(value: Any, model_id: str = "") -> TrainingDataUpload:
