@@ -42,4 +42,11 @@ SPECS: dict[str, Spec] = {
         # The toy's PATCH keeps the default: not idempotent, so never retried.
         update_idempotent=False,
     ),
+    "scriptix": Spec(
+        name="scriptix",
+        credentials={"api_key": "scriptix-key-0123456789"},
+        create=lambda name: {"name": name, "language": "en", "description": "first"},
+        update=lambda n: {"description": f"change {n}"},
+        observed=_name_and_description,
+    ),
 }
