@@ -11,16 +11,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import attrs
-import httpx
 
 import modelreg
 from modelreg import AsyncModelRegistry, ModelRegistry
 from modelreg._plugins import provider_class
 from modelreg.sandbox import Sandbox
-
-
-def _refuse(request: httpx.Request) -> httpx.Response:
-    raise AssertionError(f"a replayed test tried to reach the network: {request.method} {request.url}")
+from modelreg.testing import recordable_transport, refusing_transport
 
 
 @attrs.frozen
@@ -43,18 +39,26 @@ class Scenario:
         sandbox = provider_class(self.provider).sandbox()
         if self.prepare is not None:
             self.prepare(sandbox)
-        return modelreg.connect(self.provider, sandbox=sandbox, max_retries=0, **self.settings)
+        transport = recordable_transport(sandbox)
+        return modelreg.connect(self.provider, sandbox=sandbox, transport=transport, max_retries=0, **self.settings)
 
     def secrets(self, registry: ModelRegistry | AsyncModelRegistry) -> tuple[str, ...]:
         """The credential values to scrub from what is recorded."""
         return registry._core.provider.config.secrets()
 
     def replay(self) -> ModelRegistry:
-        """A sync registry whose transport refuses to send: only the cassette can answer."""
-        transport = httpx.MockTransport(_refuse)
-        return modelreg.connect(self.provider, transport=transport, max_retries=0, **self.settings)
+        """A sync registry whose transport refuses to send: only the cassette can answer.
+
+        It runs on an (unused) sandbox's virtual clock, so replayed retries and polls are instant.
+        """
+        sandbox = provider_class(self.provider).sandbox()
+        transport = refusing_transport()
+        return modelreg.connect(self.provider, sandbox=sandbox, transport=transport, max_retries=0, **self.settings)
 
     def areplay(self) -> AsyncModelRegistry:
         """The async twin of ``replay``."""
-        transport = httpx.MockTransport(_refuse)
-        return modelreg.connect_async(self.provider, transport=transport, max_retries=0, **self.settings)
+        sandbox = provider_class(self.provider).sandbox()
+        transport = refusing_transport()
+        return modelreg.connect_async(
+            self.provider, sandbox=sandbox, transport=transport, max_retries=0, **self.settings
+        )

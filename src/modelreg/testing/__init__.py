@@ -4,7 +4,7 @@ Also the pytest plugin (entry point ``pytest11``), active wherever modelreg is i
 its ``testing`` extra; vcrpy is imported only when a cassette is used. See ``docs/testing.md``.
 """
 
-from modelreg.testing._cassettes import MATCH_ON, body_matcher, make_vcr, use_cassette, vcr_options
+from modelreg.testing._cassettes import MATCH_ON, canonical_body, make_vcr, use_cassette, vcr_options
 from modelreg.testing._leaks import Leak, scan_cassette, scan_text
 from modelreg.testing._mismatch import CassetteMismatch, Difference
 from modelreg.testing._plugin import (
@@ -23,7 +23,7 @@ from modelreg.testing._plugin import (
     pytest_recording_configure,
     pytest_runtest_call,
 )
-from modelreg.testing._recording import Recording, refusing_transport, require_credentials
+from modelreg.testing._recording import Recording, recordable_transport, refusing_transport, require_credentials
 from modelreg.testing._sandboxes import AsyncSandboxFactory, SandboxFactory
 from modelreg.testing._scrub import SECRET_FIELDS, SECRET_HEADERS, Scrubber, canonical_json
 from modelreg.testing._secrets import configured_secrets, secret_fields
@@ -39,10 +39,11 @@ __all__ = [
     "Recording",
     "SandboxFactory",
     "Scrubber",
-    "body_matcher",
+    "canonical_body",
     "canonical_json",
     "configured_secrets",
     "make_vcr",
+    "recordable_transport",
     "refusing_transport",
     "require_credentials",
     "scan_cassette",

@@ -21,7 +21,7 @@ MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "canonical_body
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 
 
-def _canonical_body(body: Any) -> Any:
+def _canonical(body: Any) -> Any:
     if not body:
         return b""
     raw = body.encode() if isinstance(body, str) else body
@@ -31,9 +31,9 @@ def _canonical_body(body: Any) -> Any:
         return raw
 
 
-def body_matcher(first: Any, second: Any) -> None:
+def canonical_body(first: Any, second: Any) -> None:
     """vcrpy matcher: bodies equal as canonical JSON (or byte for byte when not JSON)."""
-    ours, theirs = _canonical_body(first.body), _canonical_body(second.body)
+    ours, theirs = _canonical(first.body), _canonical(second.body)
     if ours != theirs:
         raise AssertionError(f"body differs: {ours!r} != {theirs!r}")
 
@@ -102,7 +102,7 @@ def make_vcr(
     scrub = scrubber if scrubber is not None else default_scrubber(secrets, secret_fields)
     scrub.add(*secrets)
     config = vcr.VCR(record_mode=record_mode, **{**vcr_options(scrub), **options})
-    config.register_matcher("canonical_body", body_matcher)
+    config.register_matcher("canonical_body", canonical_body)
     return config
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from modelreg import AsyncModelRegistry, ModelRegistry
-from modelreg.testing._cassettes import RECORD_MODES, body_matcher, vcr_options
+from modelreg.testing._cassettes import RECORD_MODES, canonical_body, vcr_options
 from modelreg.testing._mismatch import from_vcr, is_vcr_mismatch
 from modelreg.testing._recording import Recording
 from modelreg.testing._sandboxes import AsyncSandboxFactory, SandboxFactory
@@ -52,7 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     """Teach pytest-recording's VCR the ``canonical_body`` matcher of ``modelreg_vcr_config``."""
-    vcr.register_matcher("canonical_body", body_matcher)
+    vcr.register_matcher("canonical_body", canonical_body)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -1,0 +1,83 @@
+"""Scrubbing masks credentials by name and by value, and leaves clean bodies byte-identical."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from modelreg.testing import Scrubber, vcr_options
+from modelreg.testing._scrub import is_secret_header
+
+
+def _request(uri: str, body: bytes | None, headers: dict[str, str]) -> SimpleNamespace:
+    return SimpleNamespace(uri=uri, body=body, headers=dict(headers))
+
+
+def test_secret_headers_are_masked_and_ordinary_headers_kept() -> None:
+    headers = {"Authorization": "Bearer abc12345", "X-Blocks-Key": "bk-1234", "accept": "application/json"}
+    Scrubber().headers(headers)
+    assert headers == {"Authorization": "***", "X-Blocks-Key": "***", "accept": "application/json"}
+
+
+def test_conventional_credential_header_names_are_secret() -> None:
+    assert is_secret_header("X-Api-Key")
+    assert is_secret_header("x-zoom-s2t-key")
+    assert not is_secret_header("content-type")
+    assert not is_secret_header("retry-after")
+
+
+def test_secret_query_parameters_are_masked_and_learned() -> None:
+    scrubber = Scrubber()
+    uri = scrubber.uri("https://api.example/models/?project_key=PK-778899&page=2")
+    assert uri == "https://api.example/models/?project_key=***&page=2"
+    assert scrubber.text("echo PK-778899") == "echo ***"
+
+
+def test_json_fields_are_masked_at_any_depth_including_third_party_api_key() -> None:
+    body = json.dumps({"display_name": "GPT", "api_key": "sk-live-123456", "nested": [{"token": "t-9999"}]})
+    scrubbed = json.loads(Scrubber().body(body.encode(), "application/json", learn=True) or b"")
+    assert scrubbed == {"display_name": "GPT", "api_key": "***", "nested": [{"token": "***"}]}
+
+
+def test_declared_field_names_are_masked() -> None:
+    scrubbed = Scrubber(fields=["blocks_key"]).body(b'{"Blocks_Key": "abcd1234"}', "application/json")
+    assert json.loads(scrubbed or b"") == {"Blocks_Key": "***"}
+
+
+def test_known_values_are_masked_inside_any_string() -> None:
+    scrubber = Scrubber(secrets=["s3cr3t-value"])
+    scrubbed = scrubber.body(b'{"message": "invalid key s3cr3t-value"}', "application/json")
+    assert json.loads(scrubbed or b"") == {"message": "invalid key ***"}
+
+
+def test_clean_bodies_keep_their_exact_bytes() -> None:
+    raw = b'{"b": 1,  "a": [1, 2]}'
+    assert Scrubber(secrets=["nothere1"]).body(raw, "application/json") == raw
+
+
+def test_form_and_multipart_fields_are_masked() -> None:
+    scrubber = Scrubber()
+    form = scrubber.body(b"grant_type=client_credentials&client_secret=cs-4455", "application/x-www-form-urlencoded")
+    assert form == b"grant_type=client_credentials&client_secret=***"
+    multipart = (
+        b'--b\r\nContent-Disposition: form-data; name="client_secret"\r\n\r\ncs-4455\r\n--b\r\n'
+        b'Content-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--b--\r\n'
+    )
+    scrubbed = scrubber.body(multipart, "multipart/form-data; boundary=b", learn=True) or b""
+    assert b"cs-4455" not in scrubbed
+    assert b"client_credentials" in scrubbed
+
+
+def test_a_key_seen_in_a_request_is_scrubbed_from_the_response_that_echoes_it() -> None:
+    options = vcr_options(Scrubber())
+    request = _request("https://api.example/x", None, {"authorization": "Bearer tok-abcdef-123"})
+    options["before_record_request"](request)
+    assert request.headers["authorization"] == "***"
+    echoed = json.dumps({"error": "token tok-abcdef-123 is revoked"}).encode()
+    response = {
+        "headers": {"Content-Type": ["application/json"], "Content-Length": [str(len(echoed))]},
+        "body": {"string": echoed},
+    }
+    options["before_record_response"](response)
+    assert b"tok-abcdef-123" not in response["body"]["string"]
+    assert response["headers"]["Content-Length"] == [str(len(response["body"]["string"]))]
