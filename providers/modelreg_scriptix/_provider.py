@@ -181,6 +181,7 @@ class ScriptixProvider(Provider):
                 progress=options.get("progress"),
                 timeout=options.get("timeout"),
                 poll_interval=options.get("poll_interval"),
+                first=model,
             )
         )
 
@@ -221,7 +222,11 @@ class ScriptixProvider(Provider):
         request = httpx.Request(
             "PUT",
             base.url,
-            headers={**base.headers, "content-type": f"multipart/form-data; boundary={mark}"},
+            # The bodiless base request carries content-length 0: keep only its other headers.
+            headers={
+                **{k: v for k, v in base.headers.items() if k.lower() not in ("content-length", "content-type")},
+                "content-type": f"multipart/form-data; boundary={mark}",
+            },
             data={"type": kind},
             files={
                 "audio_file": (audio_part.filename, audio_part.content, audio_part.content_type),

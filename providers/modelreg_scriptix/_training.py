@@ -135,8 +135,11 @@ def wait_for(
     progress: Progress | None = None,
     timeout: float | None = None,
     poll_interval: float | None = None,
+    first: Model | None = None,
 ) -> Flow[Model]:
     """Poll the model with growing intervals until training ends; return it trained or raise.
+
+    ``first`` is a state already known (the answer to ``run``): it counts as the first poll.
 
     ``TrainingFailed`` when it ends in status 5; ``TrainingTimedOut`` when ``timeout`` passes
     first; ``ValidationFailed`` when the model has no data (status 1), as nothing would change.
@@ -149,8 +152,10 @@ def wait_for(
         )
     now: float = yield Pause(0)
     deadline = now + timeout
+    model = first
     while True:
-        model = yield from provider.get(model_id)
+        if model is None:
+            model = yield from provider.get(model_id)
         if progress is not None:
             progress(model)
         if model.status is ModelStatus.AVAILABLE:
@@ -172,6 +177,7 @@ def wait_for(
         if now >= deadline:
             raise TrainingTimedOut(model, timeout)
         now = yield Pause(min(interval, deadline - now))
+        model = None
         interval = min(interval * BACKOFF, max(MAX_POLL_INTERVAL, interval))
 
 
