@@ -18,7 +18,7 @@ import httpx
 from modelreg.errors import ProtocolError
 from modelreg.provider import Config, Flow, Pause, Provider
 from modelreg_selise._errors import TOKEN_PATH
-from modelreg_selise._wire import BadField, fold, number, pick, text
+from modelreg_selise._wire import BadField, fold, number, pick
 
 GRANT_TYPE = "client_credential"
 """The grant type the API Overview's example uses (not the OAuth-standard ``client_credentials``)."""
@@ -122,12 +122,12 @@ def parse_token(response: httpx.Response) -> tuple[str, float | None]:
         nested = pick(doc, ("data", "result"))
         if pick(doc, ("accesstoken", "token")) is None and isinstance(nested, dict):
             doc = fold(nested)
+        token = pick(doc, ("accesstoken", "token"))
         try:
-            token = text(doc, ("accesstoken", "token"))
             lifetime = number(doc, ("expiresin", "expires"))
         except BadField:
-            token, lifetime = None, None
-        if token:
+            lifetime = None  # an unreadable lifetime: keep the token until a 401 says otherwise
+        if isinstance(token, str) and token:
             return token, lifetime if lifetime is not None and lifetime > 0 else None
     # No excerpt: the body may hold the token under a name not recognized here.
     raise ProtocolError(

@@ -195,11 +195,14 @@ class SeliseProvider(Provider):
         new = _validation.check_create(fields, self.credentials.project_key)
         filters = {"search": new.display_name, "vendor": new.vendor}
         found: list[Model] = []
-        for number in range(1, FIND_CREATED_PAGES + 1):
-            page = yield from self.list_page(number, self.max_page_size, filters)
-            found.extend(m for m in page.items if _same(m, new))
-            if not page.has_more:
-                break
+        try:
+            for number in range(1, FIND_CREATED_PAGES + 1):
+                page = yield from self.list_page(number, self.max_page_size, filters)
+                found.extend(m for m in page.items if _same(m, new))
+                if not page.has_more:
+                    break
+        except ModelRegError as exc:
+            raise _hide(exc, new.api_key) from None
         return found
 
     # -- provider-only operations ------------------------------------------------------------

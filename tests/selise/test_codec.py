@@ -10,11 +10,11 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from modelreg_selise import SeliseDetails, configure_converter
+from modelreg_selise._codec import listing, model_status, structure
 
 import modelreg
 from modelreg import Model, ModelStatus
-from modelreg_selise import SeliseDetails, configure_converter
-from modelreg_selise._codec import listing, model_status, structure
 from tests.selise.helpers import answer, connect, model_doc
 
 UTC = timezone.utc
@@ -114,7 +114,10 @@ def test_status_mapping_follows_the_design(active: Any, validation: Any, expecte
     assert parse(doc).status is expected
 
 
-@given(active=st.one_of(st.none(), st.booleans(), st.text(), st.integers()), validation=st.one_of(st.none(), st.text(), st.integers(), st.booleans()))
+@given(
+    active=st.one_of(st.none(), st.booleans(), st.text(), st.integers()),
+    validation=st.one_of(st.none(), st.text(), st.integers(), st.booleans()),
+)
 def test_status_mapping_never_raises(active: Any, validation: Any) -> None:
     doc = {"_id": "m1", "IsActive": active, "validation_status": validation}
     assert isinstance(parse(doc).status, ModelStatus)

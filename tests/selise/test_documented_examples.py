@@ -6,15 +6,17 @@ from datetime import datetime, timezone
 
 import httpx
 import pytest
+from modelreg_selise import AgentModel, Validation
 
 import modelreg
 from modelreg import Deletion, ModelStatus
-from modelreg_selise import AgentModel, Validation
 from tests.selise.helpers import BLOCKS_KEY, PROJECT_KEY, answer, body_of, connect, connect_async, model_doc
 
 DELETE_OK = {"is_success": True, "item_id": "model_123", "detail": "AI model deleted successfully", "error": {}}
 DELETE_422 = {
-    "detail": [{"loc": ["path", "model_id"], "msg": "model not found or already deleted", "type": "value_error.notfound"}]
+    "detail": [
+        {"loc": ["path", "model_id"], "msg": "model not found or already deleted", "type": "value_error.notfound"}
+    ]
 }
 VALIDATE_OK = {
     "is_valid": True,
