@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +53,17 @@ def create(cli: Invoke, name: str, *extra: str) -> str:
     assert result.exit_code == 0, result.stderr
     ref: str = parse(result)["ref"]
     return ref
+
+
+@pytest.fixture
+def vendors(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The two shipped providers alone, with sandbox waits sped up so that training ends at once."""
+    from modelreg import _plugins
+
+    monkeypatch.setenv("MODELREG_PLUGINS", "scriptix,selise")
+    monkeypatch.setenv("MODELREG_SANDBOX_SPEED", "1000000")
+    for name in ("SCRIPTIX_API_KEY", "SELISE_BLOCKS_KEY", "SELISE_PROJECT_KEY", "SELISE_ACCESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    _plugins.reset()
+    yield
+    _plugins.reset()

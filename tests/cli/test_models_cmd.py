@@ -38,7 +38,7 @@ def test_list_table_shows_refs_names_and_statuses(cli: Invoke) -> None:
     result = cli("--sandbox", "list")
     assert result.exit_code == 0
     header = result.stdout.splitlines()[1]
-    assert ["REF", "NAME", "STATUS", "UPDATED", "DESCRIPTION"] == header.split()
+    assert header.split() == ["REF", "NAME", "STATUS", "UPDATED", "DESCRIPTION"]
     assert "toy:1" in result.stdout and "Alpha" in result.stdout and "pending" in result.stdout
 
 
@@ -87,9 +87,7 @@ def test_json_and_jsonl_together_are_a_usage_error(cli: Invoke) -> None:
     assert cli("--sandbox", "list", "--json", "--jsonl").exit_code == 2
 
 
-def test_list_without_credentials_explains_which_variable_to_set(
-    cli: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_list_without_credentials_explains_which_variable_to_set(cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TOY_TOKEN")
     result = cli("list")
     assert result.exit_code == 1
@@ -140,7 +138,7 @@ def test_get_with_a_malformed_ref_is_a_usage_error(cli: Invoke) -> None:
 
 
 def test_create_sets_vendor_fields_with_set(cli: Invoke) -> None:
-    result = cli("--sandbox", "create", "toy", "--set", "name=From set", "--set", "description=\"quoted\"", "--json")
+    result = cli("--sandbox", "create", "toy", "--set", "name=From set", "--set", 'description="quoted"', "--json")
     assert result.exit_code == 0
     assert parse(result)["name"] == "From set"
     assert parse(result)["description"] == "quoted"

@@ -18,6 +18,9 @@ from modelreg.cli._session import SANDBOX_HINT, Session
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
+DETAILED = (errors.TransportError, errors.ProtocolError, errors.ServerError)
+"""Errors whose -v output (requests, traceback) helps; the others say all there is in one line."""
+
 _handler: logging.Handler | None = None
 
 
@@ -31,19 +34,19 @@ class ModelregGroup(click.Group):
         except (click.exceptions.Exit, click.Abort, click.ClickException):
             raise
         except errors.ModelRegError as exc:
-            _report(ctx, describe(exc), exit_code(exc))
+            _report(ctx, describe(exc), exit_code(exc), detail=isinstance(exc, DETAILED))
         except BrokenPipeError:
             raise  # main() stops quietly when the reader goes away (``modelreg list | head``)
         except Exception as exc:
             _report(ctx, f"unexpected {type(exc).__name__}: {exc} (this is a bug in modelreg)", EXIT_FAILURE)
 
 
-def _report(ctx: click.Context, message: str, code: int) -> None:
+def _report(ctx: click.Context, message: str, code: int, *, detail: bool = True) -> None:
     session = ctx.find_object(Session)
     if session is not None and session.verbose:
         traceback.print_exc(file=sys.stderr)
-    else:
-        message += "" if code == EXIT_USAGE else " (run with -v for details)"
+    elif detail:
+        message += " (run with -v for details)"
     click.echo(f"Error: {message}", err=True)
     ctx.exit(code)
 

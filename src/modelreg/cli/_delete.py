@@ -131,8 +131,10 @@ def run(
         for target in pending:
             target.settle("would be deleted (dry run)", ok=True)
         _output.note("Dry run: nothing was deleted.")
-    elif pending and not yes and not click.confirm(
-        f"Delete {len(pending)} model(s)? This cannot be undone.", default=False, err=True
+    elif (
+        pending
+        and not yes
+        and not click.confirm(f"Delete {len(pending)} model(s)? This cannot be undone.", default=False, err=True)
     ):
         for target in pending:
             target.settle("not deleted: not confirmed", ok=False)

@@ -53,6 +53,7 @@ class Listing:
         self.targets = registries.targets(filters, providers or None)
         self.filters = filters
         self.limit = limit
+        self.across = not providers
         self.failures: list[str] = []
 
     def __iter__(self) -> Iterator[Model]:
@@ -71,9 +72,11 @@ class Listing:
                     if remaining is not None:
                         remaining -= 1
             except ValidationFailed as exc:
-                if exc.status_code is None:
+                if exc.status_code is not None:
+                    self._fail(name, exc)
+                elif not (self.across and _only_status(exc)):
                     raise
-                self._fail(name, exc)
+                # Else a provider with no such status (SELISE has no "training"): none of its models match.
             except ModelRegError as exc:
                 self._fail(name, exc)
 
@@ -187,3 +190,7 @@ def register(cli: click.Group) -> None:
         if not as_json:
             _output.note(f"Updated {model.ref}.")
         _output.show_model(model, as_json=as_json)
+
+
+def _only_status(exc: ValidationFailed) -> bool:
+    return bool(exc.issues) and all(issue.loc[-1:] == ("status",) for issue in exc.issues)

@@ -149,7 +149,7 @@ def model_view(model: Model) -> Table:
     grid.add_row("created", plain(timestamp(model.created_at)))
     grid.add_row("updated", plain(timestamp(model.updated_at)))
     details = jsonable(model.details) if model.details is not None else {}
-    for key, value in (details.items() if isinstance(details, dict) else []):
+    for key, value in details.items() if isinstance(details, dict) else []:
         if value is None or value in ({}, []):
             continue
         shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value

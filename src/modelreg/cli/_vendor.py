@@ -61,7 +61,9 @@ def register(cli: click.Group) -> None:
                     f"no transcript next to the audio ({transcript} does not exist); pass --transcript FILE",
                     param_hint="--transcript",
                 )
-        result = registry.upload_training_data(model_id, audio=audio, transcript=transcript, kind=kind)
+        # The transcript goes as (name, content) so that the vendor sees its real file name.
+        text = (transcript.name, transcript.read_bytes())
+        result = registry.upload_training_data(model_id, audio=audio, transcript=text, kind=kind)
         if as_json:
             _output.echo_json(result)
         else:
@@ -71,17 +73,23 @@ def register(cli: click.Group) -> None:
     @cli.command("train")
     @_ref_argument
     @click.option("--wait", is_flag=True, help="Wait for training to finish, with a progress bar.")
+    @click.option(
+        "--poll-interval", type=click.FloatRange(min=0, min_open=True), help="With --wait, seconds between checks."
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the model as JSON.")
     @click.pass_obj
-    def train_command(session: Session, ref: str, wait: bool, as_json: bool) -> None:
+    def train_command(session: Session, ref: str, wait: bool, poll_interval: float | None, as_json: bool) -> None:
         """Start training a model (Scriptix); --wait follows it to the end.
 
         Exits 1 when the training fails.
         """
         registry, model_id = session.resolve(ref)
         require(registry, "train", "train")
+        if poll_interval is not None and not wait:
+            raise click.UsageError("--poll-interval needs --wait")
         if wait:
-            model = _train_and_wait(registry, model_id)
+            polling = {} if poll_interval is None else {"poll_interval": poll_interval}
+            model = _train_and_wait(registry, model_id, polling)
         else:
             model = registry.train(model_id)
             if not as_json:
@@ -110,7 +118,7 @@ def register(cli: click.Group) -> None:
             raise click.exceptions.Exit(1)
 
 
-def _train_and_wait(registry: ModelRegistry, model_id: str) -> Model:
+def _train_and_wait(registry: ModelRegistry, model_id: str, polling: dict[str, float]) -> Model:
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     err = _output.console(stderr=True)
@@ -127,9 +135,9 @@ def _train_and_wait(registry: ModelRegistry, model_id: str) -> Model:
         current = registry.get(model_id)
         if current.status is ModelStatus.TRAINING and "wait_for_training" in registry.operations:
             _output.note(f"{current.ref} is already training; waiting for it.")
-            model: Model = registry.wait_for_training(model_id, progress=progress)
+            model: Model = registry.wait_for_training(model_id, progress=progress, **polling)
         else:
-            model = registry.train(model_id, wait=True, progress=progress)
+            model = registry.train(model_id, wait=True, progress=progress, **polling)
         if model.status is ModelStatus.AVAILABLE:
             bar.update(task, completed=100)
     return model
@@ -142,5 +150,7 @@ def _show_record(record: Any) -> None:
         return
     grid = _output.table("FIELD", "VALUE")
     for key, value in data.items():
+        if key == "raw":
+            continue  # the vendor's JSON repeats the fields above; --json shows it
         grid.add_row(_output.plain(key, "bold"), _output.plain(value))
     _output.console().print(grid)
