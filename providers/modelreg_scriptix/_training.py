@@ -53,7 +53,7 @@ def prepare_upload(
     if kind not in DATA_KINDS:
         issues.append(Issue(("body", "type"), f"kind must be 'train' or 'test', got {kind!r}", "invalid_choice"))
     audio_part = _read(audio, audio_filename, "audio_file", issues)
-    transcript_part = _read(transcript, transcript_filename or "transcript.txt", "transcript_file", issues)
+    transcript_part = _read(transcript, transcript_filename, "transcript_file", issues, default="transcript.txt")
     if audio_part is not None:
         extension = audio_part.filename.rpartition(".")[2].lower() if "." in audio_part.filename else ""
         if extension not in AUDIO_EXTENSIONS:
@@ -95,7 +95,7 @@ def boundary(kind: str, audio: Part, transcript: Part) -> str:
     return f"modelreg-{digest.hexdigest()[:32]}"
 
 
-def _read(value: Any, filename: str | None, field: str, issues: list[Issue]) -> Part | None:
+def _read(value: Any, filename: str | None, field: str, issues: list[Issue], default: str = "") -> Part | None:
     loc = ("body", field)
     what = field.partition("_")[0]
     if value is None:
@@ -106,6 +106,7 @@ def _read(value: Any, filename: str | None, field: str, issues: list[Issue]) -> 
         data = content.encode() if isinstance(content, str) else content
         return Part(name, bytes(data), "")
     if isinstance(value, (bytes, bytearray)):
+        filename = filename or default
         if not filename:
             issues.append(Issue(loc, f"pass {what}_filename= (e.g. 'call_01.mp3') with raw bytes", "missing"))
             return None
