@@ -1,0 +1,171 @@
+"""List-all: every model of a 5,000-model account over real HTTP with injected per-request latency.
+
+Compared side by side against the same server: the vendor docs' loop (one page after the other,
+``per_page=100``), modelreg sync and async, a hand-written concurrent httpx loop with the same cap,
+and the round-trip bound ``ceil((pages - 1) / cap) + 1`` latencies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from typing import Any
+
+import httpx
+
+import modelreg
+from benchmarks._report import Result, timed
+from benchmarks._server import Server
+
+PROVIDER = "scriptix"
+MODELS = 5000
+PER_PAGE = 100
+PATH = "/api/v3/custom_models"
+HEADERS = {"authorization": "Bearer k"}
+
+
+def docs_loop(url: str) -> int:
+    """The vendor docs' Python sample (``shared/seeds/scriptix-list-custom-models.txt``), with httpx."""
+    models: list[Any] = []
+    with httpx.Client(base_url=url, headers=HEADERS) as client:
+        page = 1
+        while True:
+            data = client.get(PATH, params={"page": page, "per_page": PER_PAGE}).json()
+            models.extend(data["result"])
+            if len(data["result"]) < PER_PAGE:
+                break
+            page += 1
+    return len(models)
+
+
+async def handwritten(url: str, cap: int) -> int:
+    """The first page for the total, then every other page at once under a semaphore of ``cap``."""
+    async with httpx.AsyncClient(base_url=url, headers=HEADERS) as client:
+        first = (await client.get(PATH, params={"page": 1, "per_page": PER_PAGE})).json()
+        pages = math.ceil(first["total_results"] / PER_PAGE)
+        slots = asyncio.Semaphore(cap)
+
+        async def fetch(page: int) -> list[Any]:
+            async with slots:
+                answer = await client.get(PATH, params={"page": page, "per_page": PER_PAGE})
+            result: list[Any] = answer.json()["result"]
+            return result
+
+        rest = await asyncio.gather(*(fetch(page) for page in range(2, pages + 1)))
+    return len(first["result"]) + sum(len(chunk) for chunk in rest)
+
+
+def modelreg_sync(url: str) -> int:
+    """``sum(1 for _ in reg.list())`` with a fresh registry (a fresh client-side rate window)."""
+    with modelreg.connect(PROVIDER, base_url=url, api_key="k") as reg:
+        return sum(1 for _ in reg.list())
+
+
+async def modelreg_async(url: str) -> int:
+    """The same with ``AsyncModelRegistry``."""
+    count = 0
+    async with modelreg.connect_async(PROVIDER, base_url=url, api_key="k") as reg:
+        async for _ in reg.list():
+            count += 1
+    return count
+
+
+def run(*, latencies: tuple[float, ...] = (0.02, 0.05), repeat: int = 5) -> Result:
+    """Measure every variant at each latency, with the emulator's answers cached and then as it is."""
+    cap = modelreg.connect(PROVIDER, api_key="k")._core.pacer.concurrency("list") or 1
+    pages = math.ceil(MODELS / PER_PAGE)
+    rounds = math.ceil((pages - 1) / cap) + 1
+    result = Result(
+        f"list-all: {MODELS:,} {PROVIDER} models over HTTP on 127.0.0.1, cap {cap}, {pages} pages",
+        [
+            "server",
+            "latency",
+            "variant",
+            "median time",
+            "vs docs loop",
+            "vs bound",
+            "vs hand-written",
+            "peak in flight",
+        ],
+    )
+    with Server(PROVIDER, MODELS) as server:
+        for cached in (True, False):
+            for latency in latencies:
+                _measure(result, server, cached, latency, cap, rounds, repeat)
+    result.notes.append(
+        f"bound = (ceil(({pages} - 1) / {cap}) + 1) x latency = {rounds} round trips; the docs' loop stops on a "
+        f"short page, so it sends {pages + 1} requests ({MODELS} is a multiple of {PER_PAGE})"
+    )
+    result.notes.append(
+        "cached: the emulator computes each list answer once and the server replays it after the same latency "
+        "through the same in-flight gauge, so the figures show the clients; as is: every request runs the "
+        "emulator's list handler (one process, one thread: pages that arrive together are served in turn)"
+    )
+    return result
+
+
+def _measure(result: Result, server: Server, cached: bool, latency: float, cap: int, rounds: int, repeat: int) -> None:
+    variants = {
+        "vendor docs' sequential loop": lambda: docs_loop(server.url),
+        "hand-written concurrent httpx": lambda: asyncio.run(handwritten(server.url, cap)),
+        "modelreg sync `list()`": lambda: modelreg_sync(server.url),
+        "modelreg async `list()`": lambda: asyncio.run(modelreg_async(server.url)),
+    }
+    mode = "cached" if cached else "as is"
+    label = f"{latency * 1000:.0f} ms"
+    server.control(latency=latency, cache=int(cached))
+    if cached:
+        asyncio.run(handwritten(server.url, cap))  # fill the cache: every page once
+    bound = rounds * latency
+    times: dict[str, float] = {}
+    peaks: dict[str, int] = {}
+    handler_ms: list[float] = []
+    for name, variant in variants.items():
+        server.control(reset=1)
+        elapsed, count = timed(variant, 2 if "docs" in name else repeat)
+        gauges = server.control()
+        assert count == MODELS, f"{name} listed {count} models, not {MODELS}"
+        times[name] = elapsed
+        peaks[name] = gauges["peak_in_flight"].get("list", 0)
+        handler_ms.append(1000 * gauges["handler_seconds"] / max(1, gauges["requests"].get("list", 1)))
+    docs, hand = times["vendor docs' sequential loop"], times["hand-written concurrent httpx"]
+    result.rows.append(
+        [mode, label, "round-trip bound", f"{bound * 1000:.0f} ms", f"{docs / bound:.1f}x", "1.00", "", ""]
+    )
+    for name, elapsed in times.items():
+        result.rows.append(
+            [
+                mode,
+                label,
+                name,
+                f"{elapsed * 1000:.0f} ms",
+                f"{docs / elapsed:.1f}x",
+                f"{elapsed / bound:.2f}",
+                f"{elapsed / hand:.2f}",
+                str(peaks[name]),
+            ]
+        )
+    if not cached:
+        server_ms = max(handler_ms)
+        result.notes.append(
+            f"as is, {label}: the emulator's list handler spent {server_ms:.1f} ms of CPU per page "
+            f"(up to {server_ms * cap:.0f} ms per round of {cap} pages, which it serves one after the other)"
+        )
+    suffix = f"({mode}, {label})"
+    if cached and latency == 0.05:
+        for name in ("modelreg sync `list()`", "modelreg async `list()`"):
+            elapsed = times[name]
+            result.check(f"{name} within 1.3x of the bound {suffix}", elapsed <= 1.3 * bound, f"{elapsed / bound:.2f}x")
+            result.check(
+                f"{name} within 10 % of hand-written {suffix}", elapsed <= 1.1 * hand, f"{elapsed / hand:.2f}x"
+            )
+            result.check(
+                f"{name} at least 6.4x faster than the docs loop {suffix}",
+                docs / elapsed >= 6.4,
+                f"{docs / elapsed:.1f}x",
+            )
+    result.check(
+        f"never more than {cap} list requests in flight {suffix}",
+        max(peaks.values()) <= cap,
+        f"peak {max(peaks.values())}",
+    )
