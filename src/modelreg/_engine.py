@@ -163,7 +163,7 @@ class Engine:
             started = self.clock()
             outcome = yield Send(request, operation)
             self._log(request.method, url, outcome, attempt, started)
-            decision = self.policy.decide(outcome, attempt, idempotent=idempotent)
+            decision = self.policy.decide(outcome, attempt, idempotent=idempotent, retry_after=self._asked(outcome))
             if isinstance(outcome, httpx.Response) and outcome.status_code == 429:
                 wait_after = decision.retry_after if decision.retry_after is not None else 1.0
                 self.pacer.block(operation, self.clock() + wait_after)
@@ -190,6 +190,13 @@ class Engine:
                 response: httpx.Response = outcome
                 return response
             raise self._api_error(outcome, ambiguous, decision.retry_after)
+
+    def _asked(self, outcome: httpx.Response | Exception) -> float | None:
+        """The wait a 429's body asks for (Scriptix's ``retry_after``), as the provider reads it."""
+        if not isinstance(outcome, httpx.Response) or outcome.status_code != 429:
+            return None
+        error = self.provider.error_for(outcome)
+        return error.retry_after if isinstance(error, RateLimited) else None
 
     def _pace(self, operation: str, deadline: float | None, backoff: float) -> Program[None]:
         """Wait out ``backoff`` and ``operation``'s next start slot, or raise ``RateLimited`` when it is too far off."""

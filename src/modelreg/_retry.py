@@ -56,8 +56,18 @@ class RetryPolicy:
         """The jittered wait before retry number ``attempt + 1``: uniform in [0, min(max, base * 2**attempt)]."""
         return float(self.random() * min(self.max_delay, self.base_delay * 2**attempt))
 
-    def decide(self, outcome: httpx.Response | Exception, attempt: int, *, idempotent: bool) -> Decision:
-        """What to do after ``outcome`` of attempt number ``attempt`` (0-based)."""
+    def decide(
+        self,
+        outcome: httpx.Response | Exception,
+        attempt: int,
+        *,
+        idempotent: bool,
+        retry_after: float | None = None,
+    ) -> Decision:
+        """What to do after ``outcome`` of attempt number ``attempt`` (0-based).
+
+        ``retry_after`` is the wait a 429's body asks for, used when no header says.
+        """
         if isinstance(outcome, Exception):
             ambiguous = not isinstance(outcome, NOT_SENT)
             may_retry = idempotent or not ambiguous
@@ -69,7 +79,8 @@ class RetryPolicy:
             return Decision(False)
         # A 429 is a refusal: nothing was done. Any 5xx may hide a half-done write.
         ambiguous = status != 429
-        retry_after = parse_retry_after(outcome.headers, self.now) if status in (429, 503) else None
+        asked = parse_retry_after(outcome.headers, self.now) if status in (429, 503) else None
+        retry_after = asked if asked is not None or status != 429 else retry_after
         if status not in RETRYABLE_STATUS:
             return Decision(False, ambiguous=ambiguous)
         if retry_after is not None and retry_after > self.max_retry_after:

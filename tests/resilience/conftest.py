@@ -13,7 +13,7 @@ from modelreg import ModelRegistry
 from modelreg._plugins import provider_class
 from modelreg.sandbox import Sandbox
 from tests.resilience.scripted import Script
-from tests.resilience.specs import SPECS, Spec
+from tests.resilience.specs import KEEPER, SPECS, Spec
 
 PROVIDERS = ["toy", "scriptix", "selise"]
 
@@ -30,12 +30,17 @@ def spec(request: pytest.FixtureRequest, toy: Path) -> Spec:
 
 
 def new_sandbox(spec: Spec, **options: Any) -> Sandbox:
-    """A fresh emulator of ``spec``'s vendor."""
-    return provider_class(spec.name).sandbox(**options)
+    """A fresh emulator of ``spec``'s vendor: empty, but for a keeper model where the vendor needs one."""
+    sandbox = provider_class(spec.name).sandbox(**{**spec.sandbox_options, **options})
+    if spec.keeper:
+        saved, sandbox.faults = sandbox.faults, None
+        seed(spec, sandbox, KEEPER)
+        sandbox.faults = saved
+    return sandbox
 
 
 def seed(spec: Spec, sandbox: Sandbox, name: str = "seeded-model") -> str:
-    """Create one model in ``sandbox`` through a fault-free registry; return its id."""
+    """Create one model in ``sandbox`` through a registry; return its id."""
     with modelreg.connect(spec.name, sandbox=sandbox, max_retries=0, **spec.credentials) as registry:
         return registry.create(**spec.create(name)).id
 
@@ -45,7 +50,7 @@ def models_in(spec: Spec, sandbox: Sandbox) -> list[modelreg.Model]:
     saved, sandbox.faults = sandbox.faults, None
     try:
         with modelreg.connect(spec.name, sandbox=sandbox, max_retries=0, **spec.credentials) as registry:
-            return list(registry.list())
+            return [model for model in registry.list() if model.name != KEEPER]
     finally:
         sandbox.faults = saved
 

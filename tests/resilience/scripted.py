@@ -2,9 +2,9 @@
 
 A script is a list of steps, used one per request in order; when it runs out, requests go to the
 sandbox. A step is a status code (an empty vendor-shaped error from the sandbox), ``(status,
-headers)``, an exception class to raise before anything reaches the server, ``PASS``, or one of
-the "server acted, then" steps: ``COMMIT_THEN_DROP``, ``COMMIT_THEN_TIMEOUT``,
-``COMMIT_THEN_TRUNCATE``, ``(COMMIT_THEN_STATUS, status)``.
+headers)``, an ``httpx.Response`` to answer as is, an exception class to raise before anything
+reaches the server, ``PASS``, ``SLOW``, or one of the "server acted, then" steps:
+``COMMIT_THEN_DROP``, ``COMMIT_THEN_TIMEOUT``, ``COMMIT_THEN_TRUNCATE``, ``(COMMIT_THEN_STATUS, status)``.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ class Script:
         if step == SLOW:
             self._wait_timeout(request)
             raise httpx.ReadTimeout("scripted slow answer", request=request)
+        if isinstance(step, httpx.Response):
+            return step
         if isinstance(step, int):
             return self.sandbox.error_response(step, f"scripted {step}")
         if isinstance(step, tuple) and step[0] == COMMIT_THEN_STATUS:

@@ -18,18 +18,41 @@ class Spec:
     credentials: Mapping[str, Any]
     create: Callable[[str], dict[str, Any]]
     """Create fields for a model with this unique name."""
-    update: Callable[[int], dict[str, Any]]
-    """Update fields for the n-th change of a model (idempotent at the vendor)."""
+    update: Callable[[int], dict[str, Any]] | None
+    """Update fields for the n-th change of a model; None when the provider offers no update."""
     observed: Callable[[Model], dict[str, Any]]
     """The fields of a model that create and update set, as read back."""
     reconciles: bool = True
     """Whether the provider looks a model up after an ambiguous create (``find_created``)."""
     update_idempotent: bool = True
     """Whether the provider marks its update request idempotent (so that the engine retries it)."""
+    sandbox_options: Mapping[str, Any] = attrs.field(factory=dict)
+    """Options for a fresh, empty sandbox."""
+    keeper: bool = False
+    """Whether the vendor refuses to delete a project's last model: the suite then keeps one aside."""
+
+
+KEEPER = "keeper-model"
+"""The name of the model kept aside where a project may not lose its last model."""
 
 
 def _name_and_description(model: Model) -> dict[str, Any]:
     return {"name": model.name, "description": model.description}
+
+
+def _name(model: Model) -> dict[str, Any]:
+    return {"name": model.name}
+
+
+def _selise_model(name: str) -> dict[str, Any]:
+    return {
+        "vendor": "openai",
+        "service_platform": "official_api",
+        "version": "gpt-4",
+        "model_name": "gpt-4o-mini",
+        "display_name": name,
+        "api_key": "sk-resilience-000000000000",
+    }
 
 
 SPECS: dict[str, Spec] = {
@@ -48,5 +71,14 @@ SPECS: dict[str, Spec] = {
         create=lambda name: {"name": name, "language": "en", "description": "first"},
         update=lambda n: {"description": f"change {n}"},
         observed=_name_and_description,
+    ),
+    "selise": Spec(
+        name="selise",
+        credentials={"blocks_key": "blocks-key-0123456789", "project_key": "project-resilience"},
+        create=_selise_model,
+        update=None,
+        observed=_name,
+        sandbox_options={"seed": False},
+        keeper=True,
     ),
 }

@@ -42,6 +42,8 @@ class Op:
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = attrs.field(factory=dict)
     model_id: str | None = None
+    name: str | None = None
+    """The name a create gives its model."""
 
 
 class Lane:
@@ -64,33 +66,36 @@ class Lane:
     def plan(self) -> Op:
         """The next call, drawn reproducibly."""
         method = self.rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
+        if method == "update" and self.spec.update is None:
+            method = "get"
         if not self.live:
             method = "create" if method != "list_page" else method
         elif len(self.live) >= MAX_LIVE and method == "create":
             method = "delete"
         if method == "create":
             self.created += 1
-            return Op("create", kwargs=self.spec.create(f"rz-{self.name}-{self.created:04d}"))
+            name = f"rz-{self.name}-{self.created:04d}"
+            return Op("create", kwargs=self.spec.create(name), name=name)
         if method == "list_page":
             return Op("list_page", kwargs={"page": 1, "page_size": 20})
         model_id = self.rng.choice(sorted(self.live))
-        if method == "update":
+        if method == "update" and self.spec.update is not None:
             self.changes += 1
             return Op("update", (model_id,), self.spec.update(self.changes), model_id)
         return Op(method, (model_id,), model_id=model_id)
 
     def settle(self, op: Op, result: Any, error: Exception | None, figures: Figures) -> None:
         """Update what is known from the outcome of ``op``; note any disagreement."""
-        where = f"{self.name} {op.method} {op.model_id or op.kwargs.get('name', '')}"
+        where = f"{self.name} {op.method} {op.model_id or op.name}"
         wrong = figures.mismatches.append
         if op.method == "create":
             if error is not None:
-                self.unsettled_names.add(op.kwargs["name"])
-            elif not isinstance(result, Model) or result.name != op.kwargs["name"]:
+                self.unsettled_names.add(str(op.name))
+            elif not isinstance(result, Model) or result.name != op.name:
                 wrong(f"{where}: returned {result!r}")
             else:
                 seen = self.spec.observed(result)
-                self.live[result.id] = {k: v for k, v in op.kwargs.items() if k in seen}
+                self.live[result.id] = {**{k: v for k, v in op.kwargs.items() if k in seen}, "name": op.name}
             return
         if op.method == "list_page":
             if error is None and not isinstance(result, Page):
