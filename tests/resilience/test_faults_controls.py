@@ -1,0 +1,59 @@
+"""Controls: the fault suite fails when the engine breaks a promise, so its passing means something."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modelreg import Deletion
+from modelreg._core import RegistryCore
+from modelreg._pacing import Pacer
+from modelreg._retry import Decision, RetryPolicy
+from tests.resilience.specs import SPECS
+from tests.resilience.workload import check_state, faulty_sandbox, run_async, run_sync
+
+SEED = 7
+OPERATIONS = 600
+
+
+def _run(mode: str) -> Any:
+    spec = SPECS["toy"]
+    sandbox = faulty_sandbox(spec, SEED)
+    figures, lanes = (run_sync if mode == "sync" else run_async)(spec, sandbox, OPERATIONS, SEED)
+    check_state(spec, sandbox, figures, lanes)
+    return figures
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_replaying_creates_blindly_shows_up_as_duplicates(
+    toy: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    decide = RetryPolicy.decide
+
+    def reckless(self: RetryPolicy, outcome: Any, attempt: int, *, idempotent: bool, **kw: Any) -> Decision:
+        return decide(self, outcome, attempt, idempotent=True, **kw)
+
+    monkeypatch.setattr(RetryPolicy, "decide", reckless)
+    figures = _run(mode)
+    assert figures.duplicates > 0, figures.report()
+    assert any("duplicate" in problem for problem in figures.problems())
+
+
+def test_sending_without_the_concurrency_caps_shows_up_on_the_gauge(toy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Pacer, "gate", lambda self, operation: None)
+    figures = _run("sync")
+    assert "create" in figures.over_cap, figures.report()
+
+
+def test_a_delete_that_claims_success_without_acting_shows_up_as_a_mismatch(
+    toy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lying(self: RegistryCore, model_id: str, missing_ok: bool) -> Any:
+        yield from ()
+        return Deletion(self.name, model_id, True)
+
+    monkeypatch.setattr(RegistryCore, "deletion", lying)
+    figures = _run("async")
+    assert any("still there after a successful delete" in m for m in figures.mismatches), figures.report()
