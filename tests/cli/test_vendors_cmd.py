@@ -174,3 +174,16 @@ def test_status_unknown_to_the_named_vendor_is_a_usage_error(cli: Invoke) -> Non
     result = cli("--sandbox", "list", "--provider", "selise", "--status", "training")
     assert result.exit_code == 2
     assert "status" in result.stderr
+
+
+def test_search_across_vendors_matches_names_even_where_the_vendor_cannot_search(cli: Invoke) -> None:
+    result = cli("--sandbox", "list", "--json", "--search", "cardiology")
+    assert result.exit_code == 0, result.stderr
+    assert [m["name"] for m in parse(result)] == ["Medical Cardiology EN"]
+
+
+def test_limit_counts_only_models_that_match(cli: Invoke) -> None:
+    everything = parse(cli("--sandbox", "list", "--json", "--status", "available"))
+    assert len(everything) >= 2
+    limited = parse(cli("--sandbox", "list", "--json", "--status", "available", "--limit", "2"))
+    assert [m["ref"] for m in limited] == [m["ref"] for m in everything[:2]]

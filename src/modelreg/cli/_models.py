@@ -15,6 +15,9 @@ from modelreg.cli._session import Session, check_provider
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+COMMON = frozenset({"status", "search"})
+"""Filters with one meaning everywhere: checked on the client as well, and for a vendor without them."""
+
 
 def vendor_filters() -> dict[str, list[str]]:
     """Each installed provider's own filter names, with the providers that accept it."""
@@ -61,16 +64,21 @@ class Listing:
         for name, registry in self.targets:
             if remaining == 0:
                 return
-            wanted = self.filters.get("status")
+            accepted = set(provider_classes()[name].filters)
+            sent = {key: value for key, value in self.filters.items() if key in accepted or key not in COMMON}
+            # The vendor's status filter may be coarser than ModelStatus, and a vendor may not search
+            # at all: the common filters are checked here too, so that no model in another status is
+            # ever shown, let alone pruned.
+            checked = sent != self.filters or "status" in self.filters
             try:
-                for model in registry.list(limit=remaining, **self.filters):
-                    if wanted is not None and model.status is not wanted:
-                        # The vendor's status filter may be coarser than ModelStatus (or ignored):
-                        # never show, let alone prune, a model in another status.
+                for model in registry.list(limit=None if checked else remaining, **sent):
+                    if not self._matches(model, search_here="search" not in sent):
                         continue
                     yield model
                     if remaining is not None:
                         remaining -= 1
+                        if remaining == 0:
+                            return
             except ValidationFailed as exc:
                 if exc.status_code is not None:
                     self._fail(name, exc)
@@ -79,6 +87,13 @@ class Listing:
                 # Else a provider with no such status (SELISE has no "training"): none of its models match.
             except ModelRegError as exc:
                 self._fail(name, exc)
+
+    def _matches(self, model: Model, *, search_here: bool) -> bool:
+        status = self.filters.get("status")
+        if status is not None and model.status is not status:
+            return False
+        search = self.filters.get("search") if search_here else None
+        return search is None or str(search).casefold() in model.name.casefold()
 
     def _fail(self, name: str, exc: ModelRegError) -> None:
         text = describe(exc)
