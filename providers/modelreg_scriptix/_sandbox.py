@@ -36,8 +36,8 @@ class ScriptixSandbox(TrainingRoutes):
             details["per_page"] = "Must be a positive integer"
         elif per_page > 100:
             details["per_page"] = "Maximum value is 100"
-        status = _integer(params["status"]) if "status" in params else 0
-        if status is None or (status and not 1 <= status <= 5):
+        status = _integer(params["status"]) if "status" in params else None
+        if "status" in params and (status is None or not 1 <= status <= 5):
             details["status"] = "Must be between 1 and 5"
         if details:
             return self.json_response(
@@ -50,7 +50,7 @@ class ScriptixSandbox(TrainingRoutes):
         matching = [
             doc
             for doc in docs
-            if (not status or doc["training_status"] == status) and all(doc.get(k) == v for k, v in wanted.items())
+            if (status is None or doc["training_status"] == status) and all(doc.get(k) == v for k, v in wanted.items())
         ]
         items = matching[(page - 1) * per_page : page * per_page]
         return self.json_response(200, {"count": len(items), "total_results": len(matching), "result": items})
