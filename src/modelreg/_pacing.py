@@ -7,15 +7,20 @@ seconds: a bucket refilled at a steady rate would allow nearly twice that across
 edge, which a vendor counting per hour answers with 429. A 429 closes the operation's bucket
 until its ``Retry-After`` has passed. Concurrency caps are ``Gate``s that threads and asyncio
 tasks share, so one registry's sync calls, async calls and bulk helpers count against the same cap.
+Vendors count per credential, so registries connected with the same provider, host, credentials
+and limits share one ``Pacer`` (``shared_pacer``): a sync and an async registry of one account
+stay under the account's limits together.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import threading
+import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 
 from modelreg.provider import Limit
 
@@ -200,3 +205,32 @@ class Pacer:
             yield
         finally:
             gate.release()
+
+
+_shared: weakref.WeakValueDictionary[tuple[object, ...], Pacer] = weakref.WeakValueDictionary()
+_shared_lock = threading.Lock()
+
+
+def shared_pacer(
+    provider: str,
+    base_url: str,
+    secrets: Iterable[str],
+    limits: Mapping[str, Limit],
+    *,
+    transport: object = None,
+    pace: bool = True,
+) -> Pacer:
+    """The ``Pacer`` every live registry of one account (provider, host, credentials, limits) shares.
+
+    A registry given its own ``transport`` shares only with registries given that same transport
+    object: a mock or a proxy is a different server as far as limits go.
+    """
+    digest = hashlib.sha256("\0".join(secrets).encode()).hexdigest()
+    route = None if transport is None else id(transport)
+    key = (provider, base_url, digest, route, tuple(sorted(limits.items(), key=lambda item: item[0])), pace)
+    with _shared_lock:
+        pacer = _shared.get(key)
+        if pacer is None:
+            pacer = Pacer(limits, pace=pace)
+            _shared[key] = pacer
+        return pacer

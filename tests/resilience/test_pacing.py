@@ -129,3 +129,20 @@ def test_the_sandbox_enforcing_its_limits_is_never_hit_by_a_paced_client(toy: Pa
     for _ in range(12):
         registry.list_page(1)
     assert sandbox.requests["list"] == 12  # a 429 would have raised: max_retries=0
+
+
+async def test_registries_of_one_account_share_their_buckets_and_caps(toy: Path) -> None:
+    script = Script(new_sandbox(SPECS["toy"]))
+    transport = script.transport()
+    limits = {"create": Limit(calls=1, period=3600, concurrency=1)}
+    options = {"token": "account-token-1234", "transport": transport, "limits": limits, "max_wait": 5}
+    registry = modelreg.connect("toy", **options)  # type: ignore[arg-type]
+    aregistry = modelreg.connect_async("toy", **options)  # type: ignore[arg-type]
+    other = modelreg.connect("toy", **{**options, "token": "another-token-5678"})  # type: ignore[arg-type]
+    assert registry._core.pacer is aregistry._core.pacer is not other._core.pacer
+    registry.create(name="sync")
+    with pytest.raises(RateLimited):
+        await aregistry.create(name="async")  # the account's hourly create is spent
+    other.create(name="other account")
+    assert script.count("POST") == 2
+    await aregistry.aclose()
