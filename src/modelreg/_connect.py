@@ -14,7 +14,7 @@ from modelreg._async_registry import AsyncModelRegistry
 from modelreg._config import resolve_config
 from modelreg._core import RegistryCore
 from modelreg._engine import Engine
-from modelreg._pacing import Pacer
+from modelreg._pacing import Pacer, shared_pacer
 from modelreg._plugins import provider_class
 from modelreg._registry import ModelRegistry
 from modelreg._retry import RetryPolicy
@@ -78,7 +78,12 @@ def _parts(
     # Against a sandbox, client-side pacing is off unless limits= asks for it: the emulator
     # only enforces the vendor's limits when told to.
     pace = emulator is None or limits is not None
-    pacer = Pacer({**cls.limits, **(limits or {})}, pace=pace)
+    merged = {**cls.limits, **(limits or {})}
+    # Vendors count per credential: registries of one account share buckets and caps (not sandboxes).
+    if emulator is not None:
+        pacer = Pacer(merged, pace=pace)
+    else:
+        pacer = shared_pacer(cls.name, config.base_url, config.secrets(), merged, transport=transport)
     policy = RetryPolicy(max_retries=max_retries, now=wall)
     engine = Engine(
         provider,
