@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,6 +23,8 @@ class Redactor:
     def __init__(self, secrets: Iterable[str]) -> None:
         values = sorted({s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(v) for v in values)) if values else None
+        if self._pattern is not None:
+            _LIVE.add(self)
 
     def text(self, text: str) -> str:
         """``text`` with every secret masked."""
@@ -39,11 +43,26 @@ class Redactor:
         return value
 
     def error(self, exc: ModelRegError) -> ModelRegError:
-        """Mask secrets in an error's message and attributes, in place; returns it."""
+        """Mask secrets in an error's message and attributes, in place, and in the errors it chains; returns it."""
+        self._error(exc)
+        # A traceback prints the chained errors too (e.g. the ServerError behind an OutcomeUnknown).
+        seen = {id(exc)}
+        chained = [exc.__cause__, exc.__context__]
+        while chained:
+            link = chained.pop()
+            if isinstance(link, ModelRegError) and id(link) not in seen:
+                seen.add(id(link))
+                self._error(link)
+                chained += [link.__cause__, link.__context__]
+        return exc
+
+    def _error(self, exc: ModelRegError) -> None:
         exc.message = self.text(exc.message)
         exc.args = (exc.message,)
         if isinstance(exc, APIError):
             exc.details = self.value(exc.details)
+            if exc.error_code is not None:
+                exc.error_code = self.text(exc.error_code)
         if isinstance(exc, ProtocolError) and exc.excerpt is not None:
             exc.excerpt = self.text(exc.excerpt)
         issues = getattr(exc, "issues", None)
@@ -51,4 +70,25 @@ class Redactor:
             exc.issues = tuple(  # type: ignore[attr-defined]
                 type(i)(tuple(self.text(p) for p in i.loc), self.text(i.message), i.type) for i in issues
             )
-        return exc
+
+
+_LIVE: weakref.WeakSet[Redactor] = weakref.WeakSet()
+"""Redactors of registries still in use: their secrets are masked in third-party log records too."""
+
+
+class _ThirdPartyLogRedaction(logging.Filter):
+    """Masks live registries' secrets in httpx's own log lines (its request line shows the full URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        redactors = list(_LIVE)
+        if redactors:
+            message = original = record.getMessage()
+            for redactor in redactors:
+                message = redactor.text(message)
+            if message != original:
+                record.msg, record.args = message, None
+        return True
+
+
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).addFilter(_ThirdPartyLogRedaction())
