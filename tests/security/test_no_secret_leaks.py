@@ -69,7 +69,9 @@ def _echo(status: int, secrets: tuple[str, ...]) -> httpx.MockTransport:
         "error": {"message": f"bad key {secrets[0]}", "code": secrets[-1]},
         "error_code": "INVALID_KEY",
         "details": {"api_key": secrets[0], "echo": list(secrets)},
-        "detail": [{"loc": ["query", "project_key", s], "msg": f"invalid key {s}", "type": "value_error"} for s in secrets],
+        "detail": [
+            {"loc": ["query", "project_key", s], "msg": f"invalid key {s}", "type": "value_error"} for s in secrets
+        ],
         "is_success": False,
         "item_id": secrets[0],
     }
