@@ -21,6 +21,12 @@ from modelreg_selise._errors import envelope_error
 from modelreg_selise._records import AgentModel, CatalogueEntry, NewModel, SeliseDetails, Validation
 from modelreg_selise._wire import (
     BadField,
+    Fields,
+    as_int,
+    as_map,
+    as_number,
+    as_text,
+    as_time,
     boolean,
     flag,
     fold,
@@ -28,6 +34,7 @@ from modelreg_selise._wire import (
     mapping,
     number,
     pick,
+    resolve,
     strings,
     text,
     timestamp,
@@ -95,64 +102,113 @@ def mask_key(value: str) -> str:
     return "***" + value[-4:] if len(value) >= 16 else "***"
 
 
-def _validation_value(doc: Mapping[str, Any]) -> Any:
-    value = pick(doc, VALIDATION)
-    if value is None:
-        valid = pick(doc, ("isvalid",))
-        if valid is not None:
-            return flag(valid) if flag(valid) is not None else valid
-    return value
+_MODEL_FIELDS: Fields = (
+    ("id", ID),
+    ("name", ("displayname", "name")),
+    ("description", ("description",)),
+    ("created", CREATED),
+    ("updated", UPDATED),
+    ("active", ACTIVE),
+    ("validation", VALIDATION),
+    ("is_valid", ("isvalid",)),
+    ("vendor", ("provider", "vendor")),
+    ("model_name", ("modelname", "model")),
+    ("version", ("version",)),
+    ("service_platform", ("serviceplatform",)),
+    ("model_type", ("modeltype", "type")),
+    ("base_url", ("baseurl",)),
+    ("max_tokens", ("maxtokens",)),
+    ("temperature", ("defaulttemp", "defaulttemperature", "temperature")),
+    ("api_key", API_KEY),
+    ("api_version", ("apiversion",)),
+    ("deployment_name", ("deploymentname",)),
+    ("openai_organization_id", ("openaiorganizationid", "organizationid")),
+    ("openai_project_id", ("openaiprojectid",)),
+    ("custom_parameters", ("customparameters",)),
+    ("custom_headers", ("customheaders",)),
+    ("validated", ("lastvalidateddate", "validatedat", "lastvalidatedat", "lastvalidated")),
+)
 
 
-def _details(doc: dict[str, Any], active: bool | None) -> SeliseDetails:
-    key = pick(doc, API_KEY)
-    if key is not None and not isinstance(key, str):
-        raise BadField("api_key", key, "a string")
-    status = _validation_value(doc)
-    return SeliseDetails(
-        vendor=text(doc, ("provider", "vendor")),
-        model_name=text(doc, ("modelname", "model")),
-        version=text(doc, ("version",)),
-        service_platform=text(doc, ("serviceplatform",)),
-        model_type=text(doc, ("modeltype", "type")),
-        is_active=active,
-        validation_status=("valid" if status else "invalid") if isinstance(status, bool) else text(doc, VALIDATION),
-        base_url=text(doc, ("baseurl",)),
-        max_tokens=integer(doc, ("maxtokens",)),
-        default_temperature=number(doc, ("defaulttemp", "defaulttemperature", "temperature")),
-        api_key_masked=mask_key(key) if key is not None else None,
-        api_version=text(doc, ("apiversion",)),
-        deployment_name=text(doc, ("deploymentname",)),
-        openai_organization_id=text(doc, ("openaiorganizationid", "organizationid")),
-        openai_project_id=text(doc, ("openaiprojectid",)),
-        custom_parameters=mapping(doc, ("customparameters",)),
-        custom_headers=mapping(doc, ("customheaders",)),
-        validated_at=timestamp(doc, ("lastvalidateddate", "validatedat", "lastvalidatedat", "lastvalidated")),
-    )
+def _text(value: Any, field: str) -> str | None:
+    return value if value is None or value.__class__ is str else as_text(value, field)
 
 
 def _structure_model(raw: Any, _: Any) -> Model:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict) and not isinstance(raw, Mapping):
         raise BadField("model", raw, "an object")
-    doc = fold(raw)
-    model_id = pick(doc, ID)
-    if isinstance(model_id, Mapping) and "$oid" in model_id:
-        model_id = model_id["$oid"]
-    if not isinstance(model_id, (str, int)) or isinstance(model_id, bool) or model_id == "":
+    (
+        model_id,
+        name,
+        description,
+        created,
+        updated,
+        active_value,
+        validation,
+        is_valid,
+        vendor,
+        model_name,
+        version,
+        platform,
+        model_type,
+        base_url,
+        tokens,
+        temperature,
+        key,
+        api_version,
+        deployment,
+        organization,
+        project,
+        parameters,
+        headers,
+        validated,
+    ) = resolve(raw, _MODEL_FIELDS)
+    if model_id.__class__ is not str:
+        if isinstance(model_id, Mapping) and "$oid" in model_id:
+            model_id = model_id["$oid"]
+        if not isinstance(model_id, (str, int)) or isinstance(model_id, bool):
+            raise BadField("_id", model_id, "a string id")
+        model_id = str(model_id)
+    if not model_id:
         raise BadField("_id", model_id, "a string id")
-    active_value = pick(doc, ACTIVE)
-    active = flag(active_value) if active_value is not None else None
-    details = _details(doc, active)
+    active = active_value if active_value.__class__ is bool else flag(active_value)
+    if validation is None and is_valid is not None:
+        validation = is_valid if flag(is_valid) is None else flag(is_valid)
+    if isinstance(validation, bool):
+        validation_status: str | None = "valid" if validation else "invalid"
+    else:
+        validation_status = _text(validation, "validation_status")
+    if key is not None and key.__class__ is not str:
+        raise BadField("api_key", key, "a string")
+    model_name = _text(model_name, "model_name")
+    details = SeliseDetails(
+        vendor=_text(vendor, "provider"),
+        model_name=model_name,
+        version=_text(version, "version"),
+        service_platform=_text(platform, "service_platform"),
+        model_type=_text(model_type, "model_type"),
+        is_active=active,
+        validation_status=validation_status,
+        base_url=_text(base_url, "base_url"),
+        max_tokens=tokens if tokens is None or tokens.__class__ is int else as_int(tokens, "MaxTokens"),
+        default_temperature=None if temperature is None else as_number(temperature, "DefaultTemp"),
+        api_key_masked=None if key is None else mask_key(key),
+        api_version=_text(api_version, "api_version"),
+        deployment_name=_text(deployment, "deployment_name"),
+        openai_organization_id=_text(organization, "openai_organization_id"),
+        openai_project_id=_text(project, "openai_project_id"),
+        custom_parameters={} if not parameters else as_map(parameters, "custom_parameters"),
+        custom_headers={} if not headers else as_map(headers, "custom_headers"),
+        validated_at=None if validated is None else as_time(validated, "LastValidatedDate"),
+    )
     return Model(
         provider=PROVIDER,
-        id=str(model_id),
-        name=text(doc, ("displayname", "name")) or details.model_name or str(model_id),
-        description=text(doc, ("description",)),
-        status=model_status(
-            UNREADABLE if active_value is not None and active is None else active, _validation_value(doc)
-        ),
-        created_at=timestamp(doc, CREATED),
-        updated_at=timestamp(doc, UPDATED),
+        id=model_id,
+        name=_text(name, "display_name") or model_name or model_id,
+        description=_text(description, "description"),
+        status=model_status(UNREADABLE if active_value is not None and active is None else active, validation),
+        created_at=None if created is None else as_time(created, "CreatedDate"),
+        updated_at=None if updated is None else as_time(updated, "LastUpdatedDate"),
         details=details,
         raw=raw,
     )

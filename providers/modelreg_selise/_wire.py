@@ -8,8 +8,9 @@ a ``ProtocolError`` naming the field.
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -49,6 +50,113 @@ def fold(doc: Mapping[str, Any]) -> dict[str, Any]:
         if name not in folded:
             folded[name] = value
     return folded
+
+
+Fields = tuple[tuple[str, tuple[str, ...]], ...]
+"""Field names with their folded aliases, in order of preference."""
+Plan = tuple[Callable[[Any], Any] | None, Callable[[Any], Any], int, tuple[tuple[int, tuple[Any, ...]], ...]]
+_PLANS: dict[tuple[int, tuple[Any, ...]], Plan] = {}
+_PLAN_CACHE_LIMIT = 256
+
+
+def resolve(doc: Mapping[str, Any], fields: Fields) -> tuple[Any, ...]:
+    """The value of each of ``fields`` (two or more) in ``doc``, in order, under any spelling.
+
+    None stands for absent or null. Answers of one server share one key layout, so the alias
+    lookup is planned once per layout (the tuple of keys); each further document is then read
+    by two ``itemgetter`` calls.
+    """
+    shape = (id(fields), tuple(doc))
+    plan = _PLANS.get(shape)
+    if plan is None:
+        plan = _plan(doc, fields)
+        if len(_PLANS) < _PLAN_CACHE_LIMIT:
+            _PLANS[shape] = plan
+    getter, picker, count, several = plan
+    if getter is None:
+        found: tuple[Any, ...] = (None,)
+    elif count == 1:
+        found = (getter(doc), None)
+    else:
+        found = (*getter(doc), None)
+    row: tuple[Any, ...] = picker(found)
+    if not several:
+        return row
+    values = list(row)
+    for index, keys in several:
+        values[index] = next((doc[key] for key in keys if doc[key] is not None), None)
+    return tuple(values)
+
+
+def _plan(doc: Mapping[str, Any], fields: Fields) -> Plan:
+    raw: dict[str, Any] = {}
+    for key in doc:
+        raw.setdefault(fold_key(str(key)), key)
+    singles: list[Any] = []
+    positions: list[int] = []
+    several = []
+    for index, (_, aliases) in enumerate(fields):
+        keys = tuple(raw[alias] for alias in aliases if alias in raw)
+        if len(keys) == 1:
+            positions.append(len(singles))
+            singles.append(keys[0])
+        else:
+            positions.append(-1)
+            if keys:
+                several.append((index, keys))
+    # -1 picks the None that resolve() appends after the values found.
+    getter = operator.itemgetter(*singles) if singles else None
+    return getter, operator.itemgetter(*positions), len(singles), tuple(several)
+
+
+def as_text(value: Any, field: str) -> str:
+    """A string value; numbers are accepted and written out (``"version": 4``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise BadField(field, value, "a string")
+
+
+def as_int(value: Any, field: str) -> int:
+    """An integer value; integral floats and numeric strings are accepted."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    raise BadField(field, value, "an integer")
+
+
+def as_number(value: Any, field: str) -> float:
+    """A numeric value; numeric strings are accepted."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            pass
+    raise BadField(field, value, "a number")
+
+
+def as_map(value: Any, field: str) -> dict[str, Any]:
+    """A copy of an object value."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise BadField(field, value, "an object")
+
+
+def as_time(value: Any, field: str) -> datetime:
+    """An aware datetime (see ``timestamp``)."""
+    parsed = _timestamp(value)
+    if parsed is None:
+        raise BadField(field, value, "an ISO 8601 timestamp")
+    return parsed
 
 
 def pick(doc: Mapping[str, Any], aliases: tuple[str, ...]) -> Any:
@@ -159,6 +267,12 @@ def timestamp(doc: Mapping[str, Any], aliases: tuple[str, ...]) -> datetime | No
 
 def _timestamp(value: Any) -> datetime | None:
     if isinstance(value, str):
+        try:  # the common case on Python 3.11+, which reads "Z" itself
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
         text = value.strip()
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
