@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from modelreg_scriptix import TrainingData, TrainingDataUpload, TrainingFailed
+from modelreg_scriptix import ScriptixProvider, TrainingData, TrainingDataUpload, TrainingFailed
 
 from modelreg import (
     AsyncModelRegistry,
@@ -25,7 +25,7 @@ from modelreg import (
     RateLimited,
     ValidationFailed,
 )
-from modelreg.provider import Limit
+from modelreg.provider import Config, Limit
 from modelreg.sandbox import Sandbox
 from tests.scenarios import Scenario
 
@@ -96,6 +96,21 @@ def _check_filtered(page: Any) -> None:
     assert isinstance(page, Page)
     assert [m.name for m in page.items] == ["Medical Cardiology EN"]
     assert page.total == 1 and not page.has_more
+
+
+def _out_of_range_query() -> Any:
+    # The client refuses per_page > 100 and status 9 itself; this sends them anyway to record the
+    # server's documented 400 for a listing.
+    provider = ScriptixProvider(Config("scriptix", "https://api.scriptix.io", {}))
+    yield provider.request("GET", "/api/v3/custom_models", operation="list", params={"per_page": 500, "status": 9})
+
+
+def _check_list_400(error: Any) -> None:
+    assert isinstance(error, ValidationFailed) and error.status_code == 400, error
+    assert [(i.loc, i.message) for i in error.issues] == [
+        (("query", "per_page"), "Maximum value is 100"),
+        (("query", "status"), "Must be between 1 and 5"),
+    ]
 
 
 def _check_pages(models: Any) -> None:
@@ -234,6 +249,7 @@ SCENARIOS: dict[str, Scenario] = {
         lambda r: r.list_page(status=ModelStatus.AVAILABLE, language="en", base_model="medical"),
         _check_filtered,
     ),
+    "list_400": _both(lambda r: r.run(_out_of_range_query()), lambda r: r.run(_out_of_range_query()), _check_list_400),
     "list_paginated": _both(lambda r: list(r.list(page_size=2)), lambda r: _alist(r, page_size=2), _check_pages),
     "get": _both(
         lambda r: r.get(1),
