@@ -10,7 +10,7 @@ import httpx
 from modelreg import Deletion, Model, ModelStatus, Page
 from modelreg.errors import ConfigurationError, ModelRegError, ProtocolError
 from modelreg.provider import Config, Flow, Limit, Provider, Setting, read_json
-from modelreg_selise import _codec, _validation
+from modelreg_selise import _codec, _status, _validation
 from modelreg_selise._auth import Credentials
 from modelreg_selise._errors import envelope_error, error_for, scrub_text
 from modelreg_selise._records import AgentModel, CatalogueEntry, CatalogueUpdate, NewModel, SeliseDetails, Validation
@@ -272,7 +272,7 @@ def _created(item_id: str, new: NewModel, answer: Any) -> Model:
         base_url=new.base_url,
         max_tokens=new.max_tokens,
         default_temperature=new.default_temperature,
-        api_key_masked=_codec.mask_key(new.api_key),
+        api_key_masked=_status.mask_key(new.api_key),
         api_version=new.api_version,
         deployment_name=new.deployment_name,
         openai_organization_id=new.openai_organization_id,
