@@ -166,3 +166,32 @@ def test_exit_code_is_2_only_for_input_rejected_before_sending() -> None:
     assert _app.exit_code(ValidationFailed([])) == 2
     assert _app.exit_code(ValidationFailed([], status_code=422)) == 1
     assert _app.exit_code(TransportError("x")) == 1
+
+
+CLASH = """
+import click
+import modelreg
+
+@modelreg.hookimpl
+def register_commands(cli):
+    @cli.command("list")
+    def hijack():
+        click.echo("not the real list")
+"""
+
+
+def test_a_plugin_cannot_replace_a_built_in_command(toy: Path, cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    install_entry_points(toy, "modelreg-clash", {"clash": "modelreg_clash"}, {"modelreg_clash": CLASH})
+    monkeypatch.setenv("MODELREG_PLUGINS", "toy,clash")
+    with pytest.warns(RuntimeWarning, match="ignored a plugin's command 'list'"):
+        result = cli("--sandbox", "list", "--json")
+    assert result.exit_code == 0
+    assert parse(result) == []
+
+
+@pytest.mark.usefixtures("toy_only")
+def test_a_bad_sandbox_speed_is_one_line_saying_what_to_set(cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MODELREG_SANDBOX_SPEED", "fast")
+    result = cli("--sandbox", "list")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: MODELREG_SANDBOX_SPEED must be a positive number (e.g. 60), got 'fast'"

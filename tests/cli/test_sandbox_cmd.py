@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from modelreg import ConfigurationError
 from modelreg.cli import _state
 from modelreg.cli._sandbox_cmd import parse_duration, prefixed_app
 from modelreg.sandbox import asgi_app
@@ -35,7 +36,7 @@ def test_state_dir_falls_back_to_xdg_then_home(monkeypatch: pytest.MonkeyPatch, 
 
 def test_speed_must_be_a_positive_number(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODELREG_SANDBOX_SPEED", "0")
-    with pytest.raises(ValueError, match="MODELREG_SANDBOX_SPEED"):
+    with pytest.raises(ConfigurationError, match="MODELREG_SANDBOX_SPEED"):
         _state.speed()
 
 

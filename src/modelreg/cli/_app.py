@@ -118,7 +118,15 @@ def make_cli() -> click.Group:
 
 
 def _plugin_commands(cli: click.Group) -> None:
+    built_in = dict(cli.commands)
     try:
         plugin_manager().hook.register_commands(cli=cli)
     except Exception as exc:  # a broken plugin must not take the built-in commands down
         warnings.warn(f"modelreg: a plugin failed to add its commands: {exc}", RuntimeWarning, stacklevel=2)
+    for name, command in built_in.items():
+        if cli.commands.get(name) is not command:
+            # The core owns its command names: a plugin's clash is dropped, not silently obeyed.
+            cli.commands[name] = command
+            warnings.warn(
+                f"modelreg: ignored a plugin's command {name!r}: it is built in", RuntimeWarning, stacklevel=2
+            )

@@ -81,8 +81,7 @@ def register(cli: click.Group) -> None:
         if not yes:
             click.confirm(f"Reset the sandboxes in {_state.sandbox_dir()}?", default=False, abort=True, err=True)
         sandboxes = session.sandboxes()
-        if sandboxes:
-            next(iter(sandboxes.values())).clock.reset()  # type: ignore[union-attr]
+        session.clock.reset()
         for sandbox in sandboxes.values():
             sandbox.reset()
             _state.fill(sandbox, seed=not empty)
@@ -92,9 +91,10 @@ def register(cli: click.Group) -> None:
 
     @sandbox_group.command("info")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-    def info_command(as_json: bool) -> None:
+    @click.pass_obj
+    def info_command(session: Session, as_json: bool) -> None:
         """Show where the sandbox state lives and how far its clock is ahead."""
-        clock = _state.open_clock()
+        clock = session.clock
         info = {
             "state_dir": str(_state.state_dir()),
             "stores": {name: str(_state.store_path(name)) for name in provider_classes()},
@@ -110,9 +110,10 @@ def register(cli: click.Group) -> None:
 
     @sandbox_group.command("advance")
     @click.argument("duration", callback=lambda _c, _p, v: parse_duration(v))
-    def advance_command(duration: float) -> None:
+    @click.pass_obj
+    def advance_command(session: Session, duration: float) -> None:
         """Move sandbox time forward (e.g. `2h`), so that trainings progress without waiting."""
-        clock = _state.open_clock()
+        clock = session.clock
         clock.advance(duration)
         _output.note(f"Sandbox time is now {clock.offset:.0f} s ahead of the wall clock.")
 

@@ -21,14 +21,22 @@ class Session:
     def __init__(self, *, sandbox: bool, verbose: int) -> None:
         self.sandbox = sandbox
         self.verbose = verbose
+        self._clock: _state.SandboxClock | None = None
         self._sandboxes: dict[str, Sandbox] | None = None
         self._no_sandbox: dict[str, str] = {}
         self._registries: Registries | None = None
 
+    @property
+    def clock(self) -> _state.SandboxClock:
+        """The clock every sandbox of this invocation shares."""
+        if self._clock is None:
+            self._clock = _state.open_clock()
+        return self._clock
+
     def sandboxes(self) -> dict[str, Sandbox]:
         """The persistent sandbox of each installed provider that has one (opened once)."""
         if self._sandboxes is None:
-            self._sandboxes, self._no_sandbox = _state.open_sandboxes()
+            self._sandboxes, self._no_sandbox = _state.open_sandboxes(self.clock)
         return self._sandboxes
 
     def registries(self) -> Registries:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from modelreg._plugins import provider_classes
-from modelreg.errors import UnsupportedOperation
+from modelreg.errors import ConfigurationError, UnsupportedOperation
 from modelreg.sandbox import Sandbox, SqliteStore, VirtualClock
 
 STATE_DIR_ENV = "MODELREG_STATE_DIR"
@@ -55,7 +55,7 @@ def speed() -> float:
     except ValueError:
         value = 0.0
     if not value > 0:
-        raise ValueError(f"{SPEED_ENV} must be a positive number, got {raw!r}")
+        raise ConfigurationError(f"{SPEED_ENV} must be a positive number (e.g. 60), got {raw!r}")
     return value
 
 
@@ -142,9 +142,8 @@ def open_clock() -> SandboxClock:
     return SandboxClock(sandbox_dir() / "clock.json", speed())
 
 
-def open_sandboxes(clock: SandboxClock | None = None) -> tuple[dict[str, Sandbox], dict[str, str]]:
+def open_sandboxes(clock: SandboxClock) -> tuple[dict[str, Sandbox], dict[str, str]]:
     """A persistent sandbox per installed provider (seeded when new), and the providers without one."""
-    clock = clock or open_clock()
     sandboxes: dict[str, Sandbox] = {}
     skipped: dict[str, str] = {}
     for name, cls in provider_classes().items():

@@ -113,7 +113,8 @@ def register(cli: click.Group) -> None:
             _output.echo_json(result)
         else:
             _show_record(result)
-            _output.note(f"{ref} is valid." if valid else f"Error: {ref} is not valid.")
+            if valid is not None:
+                _output.note(f"{ref} is valid." if valid else f"Error: {ref} is not valid.")
         if valid is False:
             raise click.exceptions.Exit(1)
 
