@@ -3,7 +3,8 @@
 ``python -m benchmarks._server PROVIDER PORT MODELS`` seeds ``MODELS`` models and serves the
 emulator with uvicorn. ``/_bench`` answers the gauges (requests, peak in flight, time spent in
 the emulator's handlers); ``?latency=S`` sets the per-request latency, ``?cache=1|0`` turns the
-list-answer cache on or off and ``?reset=1`` clears the gauges. ``Server`` starts and stops that subprocess from a benchmark.
+list-answer cache on or off and ``?reset=1`` clears the gauges. ``Server`` starts and stops that
+subprocess from a benchmark.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -29,6 +31,7 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 CONTROL = "/_bench"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def seed(provider: str, sandbox: Sandbox, count: int) -> None:
@@ -172,6 +175,7 @@ class Server:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks._server", self.provider, str(self.port), str(self.count)],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=ROOT,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -106,7 +106,12 @@ def run(*, repeat: int = 5) -> Result:
     for kind in ("sync", "async"):
         plain, ours = rates[f"raw {kind}"], rates[f"modelreg {kind}"]
         result.rows.append(
-            [kind, f"{1e6 / plain:.0f} us ({plain:,.0f}/s)", f"{1e6 / ours:.0f} us ({ours:,.0f}/s)", f"{plain / ours:.2f}"]
+            [
+                kind,
+                f"{1e6 / plain:.0f} us ({plain:,.0f}/s)",
+                f"{1e6 / ours:.0f} us ({ours:,.0f}/s)",
+                f"{plain / ours:.2f}",
+            ]
         )
         result.check(f"{kind}: at most 1.3x raw httpx + json", plain / ours <= 1.3, f"{plain / ours:.2f}x")
     result.notes.append("CPU time per call, best of interleaved rounds; the same client, transport and body for both")
