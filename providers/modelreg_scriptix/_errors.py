@@ -146,7 +146,7 @@ def _body(response: httpx.Response) -> Any:
         return None
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 
 

@@ -115,7 +115,7 @@ def parse_token(response: httpx.Response) -> tuple[str, float | None]:
     """The access token and its lifetime in seconds (None when not said) from a token answer."""
     try:
         body: Any = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         body = None
     if isinstance(body, dict):
         doc = fold(body)

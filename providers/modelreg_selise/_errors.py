@@ -36,7 +36,7 @@ _NOT_FOUND = ("notfound", "not_found", "not found")
 def _json(content: bytes) -> Any:
     try:
         return json.loads(content) if content else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 
 

@@ -290,7 +290,8 @@ def read_json(response: httpx.Response, provider: str) -> Any:
     """Decode a response's JSON body, or raise ``ProtocolError`` showing what arrived."""
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    # RecursionError: JSON nested deeper than the interpreter's recursion limit.
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ProtocolError(
             f"{provider} answered with a body that is not JSON",
             provider=provider,
@@ -367,7 +368,7 @@ def _query_value(value: Any) -> Any:
 def _generic_error_fields(response: httpx.Response) -> tuple[str | None, str | None, dict[str, Any]]:
     try:
         body = json.loads(response.content) if response.content else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         body = None
     if not isinstance(body, dict):
         return None, None, {}
