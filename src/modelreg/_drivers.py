@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import httpx
 
-from modelreg._engine import Program, Sleep
+from modelreg._engine import Program, Send, Sleep
 from modelreg._pacing import Pacer
 
 T = TypeVar("T")
@@ -27,9 +27,9 @@ def run_sync(program: Program[T], client: httpx.Client, pacer: Pacer, sleep: Cal
                 sleep(action.seconds)
                 value = None
                 continue
-            with pacer.hold(action.operation):
+            with pacer.hold(action.operation, action.slot_timeout) as held:
                 try:
-                    value = client.send(action.request)
+                    value = client.send(action.request) if held else _no_slot(action, pacer)
                 except httpx.RequestError as exc:
                     value = exc
 
@@ -53,11 +53,21 @@ async def run_async(
                 await sleep(action.seconds)
                 value = None
                 continue
-            async with pacer.ahold(action.operation):
+            async with pacer.ahold(action.operation, action.slot_timeout) as held:
                 try:
-                    value = await client.send(action.request)
+                    value = await client.send(action.request) if held else _no_slot(action, pacer)
                 except httpx.RequestError as exc:
                     value = exc
+
+
+def _no_slot(action: Send, pacer: Pacer) -> NoReturn:
+    # Waiting for a concurrency slot is waiting for a connection: it ends like a pool timeout,
+    # which proves nothing was sent (so even a create may be retried).
+    raise httpx.PoolTimeout(
+        f"none of the {pacer.concurrency(action.operation)} concurrent {action.operation} requests allowed "
+        f"finished within {action.slot_timeout:.1f} s",
+        request=action.request,
+    )
 
 
 class _closing:

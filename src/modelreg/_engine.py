@@ -45,6 +45,8 @@ class Send:
 
     request: httpx.Request
     operation: str
+    slot_timeout: float | None = None
+    """The longest to wait for a concurrency slot: the pool timeout, cut to what is left of the deadline."""
 
 
 @attrs.frozen
@@ -159,9 +161,10 @@ class Engine:
         delay = 0.0
         while True:
             yield from self._pace(operation, deadline, delay)
-            request.extensions["timeout"] = self._timeouts(deadline)
+            timeouts = self._timeouts(deadline)
+            request.extensions["timeout"] = timeouts
             started = self.clock()
-            outcome = yield Send(request, operation)
+            outcome = yield Send(request, operation, timeouts.get("pool"))
             self._log(request.method, url, outcome, attempt, started)
             decision = self.policy.decide(outcome, attempt, idempotent=idempotent, retry_after=self._asked(outcome))
             if isinstance(outcome, httpx.Response) and outcome.status_code == 429:

@@ -51,43 +51,53 @@ class Gate:
         self.slots = slots
         self._free = slots
         self._lock = threading.Lock()
-        self._waiters: deque[threading.Event | asyncio.Future[None]] = deque()
+        self._waiters: deque[threading.Event | asyncio.Future[bool]] = deque()
 
     @property
     def busy(self) -> int:
         """How many slots are held right now."""
         return self.slots - self._free
 
-    def acquire(self) -> None:
-        """Take a slot, blocking the thread until one is free."""
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Take a slot, blocking the thread until one is free; False if ``timeout`` seconds pass first."""
         with self._lock:
             if self._free > 0 and not self._waiters:
                 self._free -= 1
-                return
+                return True
             event = threading.Event()
             self._waiters.append(event)
-        event.wait()  # release() handed its slot straight to us
+        if event.wait(timeout):
+            return True  # release() handed its slot straight to us
+        with self._lock:
+            if event in self._waiters:
+                self._waiters.remove(event)
+                return False
+        return True  # handed over just as the wait ran out
 
-    async def aacquire(self) -> None:
-        """Take a slot, suspending the task until one is free."""
+    async def aacquire(self, timeout: float | None = None) -> bool:
+        """Take a slot, suspending the task until one is free; False if ``timeout`` seconds pass first."""
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._free > 0 and not self._waiters:
                 self._free -= 1
-                return
-            future: asyncio.Future[None] = loop.create_future()
+                return True
+            future: asyncio.Future[bool] = loop.create_future()
             self._waiters.append(future)
+        timer = loop.call_later(timeout, self._expire, future) if timeout is not None else None
         try:
-            await future
+            return await future
         except asyncio.CancelledError:
             with self._lock:
                 if future in self._waiters:
                     self._waiters.remove(future)
                     raise
             # The slot was handed over already: pass it on (a cancelled future is passed on by _wake).
-            if future.done() and not future.cancelled():
+            if future.done() and not future.cancelled() and future.result():
                 self.release()
             raise
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def release(self) -> None:
         """Give a slot back, straight to the longest waiter if there is one."""
@@ -106,11 +116,18 @@ class Gate:
                 return
             self._free += 1
 
-    def _wake(self, future: asyncio.Future[None]) -> None:
+    def _wake(self, future: asyncio.Future[bool]) -> None:
         if future.done():  # cancelled after the slot was handed to it
             self.release()
         else:
-            future.set_result(None)
+            future.set_result(True)
+
+    def _expire(self, future: asyncio.Future[bool]) -> None:
+        with self._lock:
+            if future in self._waiters:
+                self._waiters.remove(future)
+                if not future.done():
+                    future.set_result(False)
 
 
 class Pacer:
@@ -181,28 +198,32 @@ class Pacer:
             return self._gates.setdefault(self._key(operation), Gate(cap))
 
     @contextlib.contextmanager
-    def hold(self, operation: str) -> Iterator[None]:
-        """Hold one of ``operation``'s concurrency slots (threads)."""
+    def hold(self, operation: str, timeout: float | None = None) -> Iterator[bool]:
+        """Hold one of ``operation``'s concurrency slots (threads); yields False if none came within ``timeout``."""
         gate = self.gate(operation)
         if gate is None:
-            yield
+            yield True
             return
-        gate.acquire()
+        if not gate.acquire(timeout):
+            yield False
+            return
         try:
-            yield
+            yield True
         finally:
             gate.release()
 
     @contextlib.asynccontextmanager
-    async def ahold(self, operation: str) -> AsyncIterator[None]:
-        """Hold one of ``operation``'s concurrency slots (tasks)."""
+    async def ahold(self, operation: str, timeout: float | None = None) -> AsyncIterator[bool]:
+        """Hold one of ``operation``'s concurrency slots (tasks); yields False if none came within ``timeout``."""
         gate = self.gate(operation)
         if gate is None:
-            yield
+            yield True
             return
-        await gate.aacquire()
+        if not await gate.aacquire(timeout):
+            yield False
+            return
         try:
-            yield
+            yield True
         finally:
             gate.release()
 

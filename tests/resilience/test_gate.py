@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from pathlib import Path
 
+import httpx
 import pytest
 
 from modelreg._pacing import Gate
@@ -106,3 +108,40 @@ def test_one_gate_serves_successive_event_loops() -> None:
     asyncio.run(contend())
     asyncio.run(contend())
     assert gate.busy == 0
+
+
+def test_a_thread_gives_up_waiting_for_a_slot_after_its_timeout() -> None:
+    gate = Gate(1)
+    assert gate.acquire()
+    started = time.monotonic()
+    assert gate.acquire(timeout=0.05) is False
+    assert 0.04 <= time.monotonic() - started < 1.0
+    gate.release()
+    assert gate.busy == 0 and gate.acquire(timeout=0.05)
+
+
+async def test_a_task_gives_up_waiting_for_a_slot_after_its_timeout() -> None:
+    gate = Gate(1)
+    assert await gate.aacquire()
+    assert await gate.aacquire(timeout=0.02) is False
+    gate.release()
+    assert gate.busy == 0
+    assert await gate.aacquire(timeout=0.02)
+
+
+def test_a_call_that_waits_too_long_for_a_slot_fails_as_not_sent(toy: Path) -> None:
+    import modelreg
+    from modelreg.errors import OutcomeUnknown, TransportError
+    from tests.resilience.conftest import new_sandbox
+    from tests.resilience.specs import SPECS
+
+    sandbox = new_sandbox(SPECS["toy"])
+    registry = modelreg.connect("toy", sandbox=sandbox, timeout=httpx.Timeout(5.0, pool=0.02), max_retries=0)
+    gate = registry._core.pacer.gate("create")
+    assert gate is not None
+    for _ in range(gate.slots):
+        gate.acquire()
+    with pytest.raises(TransportError, match="concurrent create requests") as caught:
+        registry.create(name="waits")
+    assert not isinstance(caught.value, OutcomeUnknown)
+    assert sandbox.requests["create"] == 0
