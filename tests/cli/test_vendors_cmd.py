@@ -187,3 +187,31 @@ def test_limit_counts_only_models_that_match(cli: Invoke) -> None:
     assert len(everything) >= 2
     limited = parse(cli("--sandbox", "list", "--json", "--status", "available", "--limit", "2"))
     assert [m["ref"] for m in limited] == [m["ref"] for m in everything[:2]]
+
+
+def test_train_wait_on_a_model_already_training_follows_it(cli: Invoke) -> None:
+    training = parse(cli("--sandbox", "list", "--json", "--status", "training"))
+    assert training, "the scriptix sandbox seeds a model in training"
+    result = cli("--sandbox", "train", training[0]["ref"], "--wait", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert "already training" in result.stderr
+    assert parse(result)["status"] == "available"
+
+
+def test_ctrl_c_while_waiting_says_the_training_goes_on(cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = by_status(cli, "scriptix", "ready")
+
+    def interrupt(_model: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("modelreg.cli._vendor.progress_of", interrupt)
+    result = cli("--sandbox", "train", ref, "--wait")
+    assert result.exit_code == 130
+    assert "the training goes on" in result.stderr
+    assert parse(cli("--sandbox", "get", ref, "--json"))["status"] == "training"
+
+
+def test_modelreg_sandbox_variable_works_like_the_flag(cli: Invoke) -> None:
+    result = cli("list", "--json", env={"MODELREG_SANDBOX": "1"})
+    assert result.exit_code == 0
+    assert {m["provider"] for m in parse(result)} == {"scriptix", "selise"}

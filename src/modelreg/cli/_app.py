@@ -93,8 +93,9 @@ def make_cli() -> click.Group:
     @click.option(
         "--sandbox",
         is_flag=True,
-        help="Use the built-in vendor emulators, with state kept under $MODELREG_STATE_DIR "
-        "(default: $XDG_STATE_HOME/modelreg or ~/.local/state/modelreg).",
+        envvar="MODELREG_SANDBOX",
+        help="Use the built-in vendor emulators (or set MODELREG_SANDBOX=1), with state kept under "
+        "$MODELREG_STATE_DIR (default: $XDG_STATE_HOME/modelreg or ~/.local/state/modelreg).",
     )
     @click.option("-v", "--verbose", count=True, help="Log requests (-v) and their details (-vv); show tracebacks.")
     @click.version_option(__version__, prog_name="modelreg")

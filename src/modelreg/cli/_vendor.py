@@ -13,6 +13,9 @@ from modelreg.cli import _output, _params
 from modelreg.cli._providers import operations
 from modelreg.cli._session import Session
 
+EXIT_INTERRUPTED = 130
+"""The shell's convention for a command stopped by Ctrl-C."""
+
 _ref_argument = click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v))
 
 
@@ -134,11 +137,19 @@ def _train_and_wait(registry: ModelRegistry, model_id: str, polling: dict[str, f
                 _output.note(f"{model.ref}: {model.status} {percent:.0f}%")
 
         current = registry.get(model_id)
-        if current.status is ModelStatus.TRAINING and "wait_for_training" in registry.operations:
-            _output.note(f"{current.ref} is already training; waiting for it.")
-            model: Model = registry.wait_for_training(model_id, progress=progress, **polling)
-        else:
-            model = registry.train(model_id, wait=True, progress=progress, **polling)
+        try:
+            if current.status is ModelStatus.TRAINING and "wait_for_training" in registry.operations:
+                _output.note(f"{current.ref} is already training; waiting for it.")
+                model: Model = registry.wait_for_training(model_id, progress=progress, **polling)
+            else:
+                model = registry.train(model_id, wait=True, progress=progress, **polling)
+        except KeyboardInterrupt:
+            bar.stop()
+            _output.note(
+                f"Stopped waiting; the training goes on at the vendor. Follow it with "
+                f"`modelreg train {current.ref} --wait` or `modelreg get {current.ref}`."
+            )
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         if model.status is ModelStatus.AVAILABLE:
             bar.update(task, completed=100)
     return model
