@@ -13,7 +13,8 @@ from modelreg.provider import Config, Flow, Limit, Provider, Setting, check_know
 from modelreg_scriptix import _codec
 from modelreg_scriptix._errors import error_for
 from modelreg_scriptix._records import LANGUAGES, TrainingData, TrainingDataUpload
-from modelreg_scriptix._training import FileInput, Progress, boundary, prepare_upload, wait_for
+from modelreg_scriptix._training import Progress, wait_for
+from modelreg_scriptix._upload import FileInput, boundary, prepare_upload
 from modelreg_scriptix._validation import (
     CREATE_FIELDS,
     FILTERS,
@@ -206,13 +207,16 @@ class ScriptixProvider(Provider):
         transcript: FileInput | None = None,
         kind: str = "train",
         *,
-        audio_filename: str | None = None,
-        transcript_filename: str | None = None,
+        filename: str | None = None,
     ) -> Flow[TrainingDataUpload]:
-        """Upload one audio file and its .txt transcript as ``train`` or ``test`` data (multipart PUT .../data)."""
+        """Upload one audio file and its .txt transcript as ``train`` or ``test`` data (multipart PUT .../data).
+
+        ``audio``: a path, bytes or ``(filename, bytes)``; ``transcript``: its text, a path, bytes
+        or ``(filename, content)``; ``filename`` names raw content (``"visit-01"`` or ``"visit-01.mp3"``).
+        """
         issues = _id_issues(model_id)
         try:
-            audio_part, transcript_part = prepare_upload(audio, transcript, kind, audio_filename, transcript_filename)
+            audio_part, transcript_part = prepare_upload(audio, transcript, kind, filename)
         except ValidationFailed as exc:
             issues += exc.issues
         _raise(issues)

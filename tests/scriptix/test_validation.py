@@ -221,7 +221,11 @@ def test_train_rejects_unknown_options_and_wait_only_options_without_wait() -> N
     ("kwargs", "loc", "fragment"),
     [
         ({"audio": ("a.exe", b"x"), "transcript": ("a.txt", b"t")}, ("body", "audio_file"), "MP3"),
-        ({"audio": b"raw", "transcript": ("a.txt", b"t")}, ("body", "audio_file"), "audio_filename"),
+        ({"audio": b"raw", "transcript": ("a.txt", b"t")}, ("body", "audio_file"), "filename="),
+        ({"audio": ("a.mp3", b""), "transcript": ("a.txt", b"t")}, ("body", "audio_file"), "empty"),
+        ({"audio": ("a.mp3", b"x"), "transcript": " \n"}, ("body", "transcript_file"), "empty"),
+        ({"audio": ("a.mp3", b"x"), "transcript": "missing/visit.txt"}, ("body", "transcript_file"), "cannot read"),
+        ({"audio": b"ID3", "transcript": "t", "filename": "a/b"}, ("body", "filename"), "plain file name"),
         ({"audio": ("a.mp3", b"x"), "transcript": ("a.doc", b"t")}, ("body", "transcript_file"), ".txt"),
         ({"audio": ("a.mp3", b"x"), "transcript": ("a.txt", b"\xff\xfe")}, ("body", "transcript_file"), "UTF-8"),
         ({"audio": ("a.mp3", b"x"), "transcript": ("a.txt", b"t"), "kind": "validation"}, ("body", "type"), "train"),
@@ -237,13 +241,45 @@ def test_upload_checks_both_files_and_the_kind_before_sending(kwargs: dict, loc:
     assert fragment in error.issues[0].message
 
 
-def test_upload_of_raw_bytes_uses_the_given_filenames() -> None:
+def upload_body(**kwargs: Any) -> bytes:
     recorder = Recorder(answer(200, examples.TRAININGDATA_UPLOAD_200))
     with registry(recorder) as reg:
-        reg.upload_training_data(1, audio=b"abc", audio_filename="call.WAV", transcript=b"hello", kind="test")
-    body = recorder.requests[0].content
-    assert b'filename="call.WAV"' in body and b'filename="transcript.txt"' in body
+        reg.upload_training_data(1, **kwargs)
+    return recorder.requests[0].content
+
+
+def test_raw_bytes_and_text_are_named_from_filename() -> None:
+    body = upload_body(audio=b"abc", filename="call.WAV", transcript=b"hello", kind="test")
+    assert b'filename="call.WAV"' in body and b'filename="call.txt"' in body
     assert b'name="type"\r\n\r\ntest\r\n' in body
+
+
+@pytest.mark.parametrize(
+    ("head", "extension"),
+    [
+        (b"RIFF....WAVEfmt ", "wav"),
+        (b"ID3\x04\x00", "mp3"),
+        (b"\xff\xfb\x90\x64", "mp3"),
+        (b"\xff\xf1\x50\x80", "aac"),
+        (b"fLaC\x00\x00", "flac"),
+        (b"OggS\x00\x02", "ogg"),
+        (b"\x00\x00\x00\x20ftypM4A ", "m4a"),
+    ],
+)
+def test_the_format_of_raw_audio_bytes_is_recognised(head: bytes, extension: str) -> None:
+    body = upload_body(audio=head + b"rest", transcript="the patient ...", filename="visit-01")
+    assert f'filename="visit-01.{extension}"'.encode() in body
+    assert b'filename="visit-01.txt"' in body and b"the patient ..." in body
+
+
+def test_a_transcript_string_is_its_text_unless_it_names_a_txt_file(tmp_path: Any) -> None:
+    path = tmp_path / "visit-02.txt"
+    path.write_text("Words from the file.", encoding="utf-8")
+    from_path = upload_body(audio=("a.mp3", b"ID3"), transcript=str(path))
+    assert b'filename="visit-02.txt"' in from_path and b"Words from the file." in from_path
+    from_text = upload_body(audio=("a.mp3", b"ID3"), transcript="Words said.\nMore words.")
+    assert b'filename="a.txt"' in from_text and b"Words said.\r\nMore words." not in from_text
+    assert b"Words said.\nMore words." in from_text
 
 
 @pytest.mark.parametrize(("option", "value"), [("timeout", 0), ("poll_interval", -1), ("progress", "print")])
