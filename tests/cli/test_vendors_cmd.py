@@ -215,3 +215,9 @@ def test_modelreg_sandbox_variable_works_like_the_flag(cli: Invoke) -> None:
     result = cli("list", "--json", env={"MODELREG_SANDBOX": "1"})
     assert result.exit_code == 0
     assert {m["provider"] for m in parse(result)} == {"scriptix", "selise"}
+
+
+def test_two_spellings_of_one_ref_delete_it_once(cli: Invoke) -> None:
+    result = cli("--sandbox", "delete", "scriptix:3", "scriptix:03", "--yes", "--json")
+    assert result.exit_code == 0, result.stdout
+    assert [(row["ref"], row["result"]) for row in parse(result)] == [("scriptix:3", "deleted")]

@@ -6,6 +6,7 @@ export every full record before it goes; ask before deleting (--yes skips); repo
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -40,6 +41,7 @@ class Target:
 def from_refs(session: Session, refs: Iterable[str], *, missing_ok: bool) -> list[Target]:
     """Targets for ``refs``, each looked up so that the user sees what they delete."""
     targets = []
+    seen: set[str] = set()
     for ref in dict.fromkeys(refs):  # a ref given twice is deleted once
         registry, model_id = session.resolve(ref)
         target = Target(ref, registry=registry)
@@ -49,6 +51,10 @@ def from_refs(session: Session, refs: Iterable[str], *, missing_ok: bool) -> lis
             target.settle("not found (already deleted?)", ok=missing_ok)
         except ModelRegError as exc:
             target.settle(f"failed to look up: {describe(exc)}", ok=False)
+        if target.model is not None:
+            if target.model.ref in seen:
+                continue  # another spelling of a ref already listed (scriptix:01 and scriptix:1)
+            seen.add(target.model.ref)
         targets.append(target)
     return targets
 
@@ -62,14 +68,9 @@ def export_record(directory: Path, model: Model) -> Path:
     """Write a model's full record (normalized fields and the vendor's JSON) to ``directory``."""
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"{model.provider}-{model.id}")
     path = directory / f"{safe}.json"
-    path.write_text(_json_text(_output.model_dict(model, raw=True)), encoding="utf-8")
+    text = json.dumps(_output.model_dict(model, raw=True), indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
     return path
-
-
-def _json_text(value: Any) -> str:
-    import json
-
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
 def _plan_table(targets: Sequence[Target]) -> Any:
