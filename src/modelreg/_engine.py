@@ -8,6 +8,7 @@ authentication, pacing, retries with backoff, deadlines, error mapping, logging 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Generator
@@ -166,7 +167,11 @@ class Engine:
             started = self.clock()
             outcome = yield Send(request, operation, timeouts.get("pool"))
             self._log(request.method, url, outcome, attempt, started)
-            decision = self.policy.decide(outcome, attempt, idempotent=idempotent, retry_after=self._asked(outcome))
+            if idempotent and _unreadable(outcome):
+                # A 2xx whose JSON is cut short: read it again (the provider reports it if it stays broken).
+                decision = self.policy.decide(httpx.DecodingError("unreadable JSON body"), attempt, idempotent=True)
+            else:
+                decision = self.policy.decide(outcome, attempt, idempotent=idempotent, retry_after=self._asked(outcome))
             if isinstance(outcome, httpx.Response) and outcome.status_code == 429:
                 wait_after = decision.retry_after if decision.retry_after is not None else 1.0
                 self.pacer.block(operation, self.clock() + wait_after)
@@ -180,7 +185,7 @@ class Engine:
                     decision.delay,
                     attempt + 2,
                     self.policy.max_retries + 1,
-                    self.redactor.text(_describe(outcome)),
+                    self.redactor.text(_describe(outcome, decision.ambiguous)),
                 )
                 delay = decision.delay
                 attempt += 1
@@ -288,7 +293,21 @@ class Engine:
             )
 
 
-def _describe(outcome: httpx.Response | Exception) -> str:
+def _describe(outcome: httpx.Response | Exception, unreadable: bool = False) -> str:
     if isinstance(outcome, httpx.Response):
-        return f"{outcome.status_code} {outcome.reason_phrase}".strip()
+        what = f"{outcome.status_code} {outcome.reason_phrase}".strip()
+        return f"{what} with an unreadable body" if unreadable and outcome.is_success else what
     return f"{type(outcome).__name__}: {outcome}" if str(outcome) else type(outcome).__name__
+
+
+def _unreadable(outcome: httpx.Response | Exception) -> bool:
+    """Whether ``outcome`` is a 2xx that says it is JSON but does not parse."""
+    if not isinstance(outcome, httpx.Response) or not outcome.is_success or not outcome.content.strip():
+        return False
+    if "json" not in outcome.headers.get("content-type", ""):
+        return False
+    try:
+        json.loads(outcome.content)
+    except (ValueError, UnicodeDecodeError):
+        return True
+    return False

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from modelreg.errors import NotFound, OutcomeUnknown, RateLimited, ServerError, TransportError
+from modelreg.errors import NotFound, OutcomeUnknown, ProtocolError, RateLimited, ServerError, TransportError
 from tests.resilience.conftest import models_in, new_sandbox, seed
 from tests.resilience.scripted import (
     COMMIT_THEN_DROP,
@@ -282,3 +282,20 @@ def test_scriptix_429_without_a_header_waits_for_the_body_retry_after(
     registry, _ = scripted([httpx.Response(429, json=body), PASS], sandbox)
     registry.get(model_id)
     assert sleeps == [pytest.approx(7.0)]
+
+
+def test_a_read_whose_json_is_cut_short_is_read_again(spec: Spec, scripted: Any, sleeps: list[float]) -> None:
+    sandbox = new_sandbox(spec)
+    model_id = seed(spec, sandbox)
+    registry, script = scripted([COMMIT_THEN_TRUNCATE, PASS], sandbox)
+    assert registry.get(model_id).id == model_id
+    assert script.count("GET") == 2
+
+
+def test_a_read_that_stays_unreadable_is_a_protocol_error(spec: Spec, scripted: Any, sleeps: list[float]) -> None:
+    sandbox = new_sandbox(spec)
+    model_id = seed(spec, sandbox)
+    registry, script = scripted([COMMIT_THEN_TRUNCATE] * 3, sandbox)
+    with pytest.raises(ProtocolError):
+        registry.get(model_id)
+    assert script.count("GET") == 3
