@@ -188,11 +188,6 @@ class SeliseSandbox(Sandbox):
             return self._unprocessable(errors)
         if self._read_only(request, body["project_key"]):
             return self.error_response(403, "Insufficient permissions to create models in this project")
-        project_models = (d for d in self.store.scan(MODELS) if d["project_key"] == body["project_key"])
-        if any(doc["display_name"] == body["display_name"] for doc in project_models):
-            msg = "a model with this display name already exists in the project"
-            entry = rules.error(["body", "display_name"], msg, "value_error.duplicate", body, self.echo_input)
-            return self._unprocessable([entry])
         model_id = self.add_model(body["project_key"], **{k: v for k, v in body.items() if k != "project_key"})
         return self.json_response(
             200, {"is_success": True, "item_id": model_id, "detail": "AI model created successfully", "error": {}}

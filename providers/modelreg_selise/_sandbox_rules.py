@@ -21,6 +21,8 @@ CATALOGUE_FIELDS = (
     "InputCostPerMillion",
     "OutputCostPerMillion",
 )
+SERVICE_PLATFORMS = ("official_api", "azure", "custom")
+"""The platforms the docs name; the sandbox knows no others (the client cannot check this)."""
 KEY_PREFIXES = {"openai": "sk-", "anthropic": "sk-ant-"}
 MIN_KEY_LENGTH = 20
 
@@ -122,6 +124,9 @@ def check_create(body: Any, echo: bool) -> list[Entry]:
     provider = body.get("provider")
     if isinstance(provider, str) and provider not in VENDORS:
         errors.append(enum_error(["body", "provider"], provider, VENDORS, echo))
+    platform = body.get("service_platform")
+    if isinstance(platform, str) and platform not in SERVICE_PLATFORMS:
+        errors.append(enum_error(["body", "service_platform"], platform, SERVICE_PLATFORMS, echo))
     for name in TEXT:
         if body.get(name) is not None and not isinstance(body[name], str):
             errors.append(error(["body", name], "str type expected", "type_error.str", body[name], echo))

@@ -259,9 +259,9 @@ SCENARIOS: dict[str, Scenario] = {
         _that(lambda m: m.name == "Helpdesk GPT-4o mini" and m.status is ModelStatus.PENDING),
     ),
     "create_422": _scenario(
-        lambda reg: reg.create(**{**NEW_MODEL, "display_name": "GPT-4 Turbo"}),
-        lambda reg: reg.create(**{**NEW_MODEL, "display_name": "GPT-4 Turbo"}),
-        _raises(ValidationFailed, lambda e: e.status_code == 422 and e.issues[0].loc == ("body", "display_name")),
+        lambda reg: reg.create(**{**NEW_MODEL, "service_platform": "on_premise"}),
+        lambda reg: reg.create(**{**NEW_MODEL, "service_platform": "on_premise"}),
+        _raises(ValidationFailed, lambda e: e.status_code == 422 and e.issues[0].loc == ("body", "service_platform")),
         prepare=_then(_echo),
     ),
     "delete": _scenario(

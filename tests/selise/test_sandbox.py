@@ -264,3 +264,13 @@ def test_the_token_endpoint_checks_registered_clients_and_issues_expiring_tokens
         sandbox.advance(61)
         assert client.get("/models/", headers=bearer).status_code == 401
         assert client.get("/models/", headers={**headers, "authorization": "Bearer forged"}).status_code == 401
+
+
+def test_a_server_only_422_reaches_the_caller_without_the_echoed_key() -> None:
+    sandbox = SeliseProvider.sandbox(echo_input=True)
+    with modelreg.connect("selise", sandbox=sandbox) as reg, pytest.raises(modelreg.ValidationFailed) as caught:
+        reg.create(**{**FIELDS, "service_platform": "on_premise"})
+    error = caught.value
+    assert error.status_code == 422
+    assert [issue.loc for issue in error.issues] == [("body", "service_platform")]
+    assert GOOD_KEY not in f"{error} {error!r} {error.issues!r} {dict(getattr(error, 'details', {}))!r}"
