@@ -52,6 +52,7 @@ class Listing:
         ignore_page: bool = False,
         before: Callable[[int, Listing], None] | None = None,
         fail_on: int | None = None,
+        slow_from: int | None = None,
     ) -> None:
         self.ids = [str(n) for n in range(1, count + 1)]
         self.page_size = page_size
@@ -60,7 +61,11 @@ class Listing:
         self.ignore_page = ignore_page
         self.before = before
         self.fail_on = fail_on
+        self.slow_from = slow_from
+        """Pages from this number on take ten times the latency (to catch them in flight)."""
         self.gauge = Gauge()
+        self.cancelled: list[int] = []
+        """Pages whose fetch was cancelled while in flight."""
         self._lock = threading.Lock()
 
     def page(self, number: int) -> Page[Model]:
@@ -79,11 +84,14 @@ class Listing:
             )
         return Page(items=items, page=number, page_size=self.page_size, has_more=len(chunk) == self.page_size)
 
+    def delay(self, number: int) -> float:
+        return self.latency * (10 if self.slow_from is not None and number >= self.slow_from else 1)
+
     def fetch(self, number: int) -> Page[Model]:
         self.gauge.enter(number)
         try:
             if self.latency:
-                time.sleep(self.latency)
+                time.sleep(self.delay(number))
             return self.page(number)
         finally:
             self.gauge.leave()
@@ -92,8 +100,11 @@ class Listing:
         self.gauge.enter(number)
         try:
             if self.latency:
-                await asyncio.sleep(self.latency)
+                await asyncio.sleep(self.delay(number))
             return self.page(number)
+        except asyncio.CancelledError:
+            self.cancelled.append(number)
+            raise
         finally:
             self.gauge.leave()
 

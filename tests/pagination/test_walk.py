@@ -152,7 +152,7 @@ def test_stopping_during_the_first_page_sends_no_other_request(mode: str) -> Non
 
 @pytest.mark.parametrize("mode", MODES)
 def test_an_early_break_stops_fetching_pages(mode: str) -> None:
-    listing = Listing(1000, 10, latency=0.003)
+    listing = Listing(1000, 10, latency=0.003, slow_from=5)
     assert collect(mode, Walk("fake", 10, None, window=4), listing, stop_after=25) == ids(1, 25)
     sent = len(listing.gauge.requests)
     # Pages 1-3 were read; at most a window of pages was fetched ahead.
@@ -160,8 +160,8 @@ def test_an_early_break_stops_fetching_pages(mode: str) -> None:
     time.sleep(0.05)
     assert len(listing.gauge.requests) == sent
     if mode == "async":
-        # Tasks are cancelled, not left running: nothing is in flight once the walk is closed.
-        assert listing.gauge.in_flight == 0
+        # Tasks are cancelled, not awaited to the end: the slow pages 5 and 6 never arrived.
+        assert 5 in listing.cancelled
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -215,3 +215,24 @@ def test_duplicate_memory_stays_bounded_on_a_long_walk() -> None:
     walk = Walk("fake", 10, None, window=4)
     assert len(collect("sync", walk, listing)) == 5000
     assert len(walk._seen) <= (2 * 4 + 2) * 10
+
+
+def test_an_async_break_without_aclosing_still_cancels_the_fetches_ahead() -> None:
+    """The event loop finalizes an abandoned async generator; its pending page tasks are cancelled."""
+    listing = Listing(1000, 10, latency=0.02, slow_from=3)
+
+    async def run() -> tuple[list[str], list[int], int]:
+        seen: list[str] = []
+        async for model in walk_async(Walk("fake", 10, None, window=4), listing.afetch):
+            seen.append(model.id)
+            if len(seen) == 15:
+                break
+        # Far less than the 0.2 s the pages fetched ahead take to arrive.
+        await asyncio.sleep(0.01)
+        return seen, list(listing.cancelled), listing.gauge.in_flight
+
+    seen, cancelled, in_flight = asyncio.run(run())
+    assert seen == ids(1, 15)
+    assert sorted(listing.gauge.requests) == [1, 2, 3, 4, 5]
+    assert sorted(cancelled) == [3, 4, 5]
+    assert in_flight == 0
