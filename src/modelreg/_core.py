@@ -100,6 +100,9 @@ class RegistryCore:
         try:
             return (yield from self.provider.create(fields))
         except (OutcomeUnknown, ServerError, ProtocolError) as failure:
+            status = getattr(failure, "status_code", None)
+            if isinstance(failure, ProtocolError) and status is not None and not 200 <= status < 300:
+                raise  # a redirect: the server did not act (base_url is wrong)
             return (yield from self._reconcile(fields, failure))
 
     def _reconcile(self, fields: Mapping[str, Any], failure: ModelRegError) -> Flow[Model]:

@@ -299,3 +299,11 @@ def test_a_read_that_stays_unreadable_is_a_protocol_error(spec: Spec, scripted: 
     with pytest.raises(ProtocolError):
         registry.get(model_id)
     assert script.count("GET") == 3
+
+
+def test_a_create_redirected_elsewhere_is_not_looked_up(spec: Spec, scripted: Any, sleeps: list[float]) -> None:
+    moved = httpx.Response(307, headers={"location": "https://elsewhere.example/models"})
+    registry, script = scripted([moved])
+    with pytest.raises(ProtocolError, match="redirect"):
+        registry.create(**spec.create("redirected"))
+    assert len(script.seen) == 1
