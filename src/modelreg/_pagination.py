@@ -2,8 +2,9 @@
 
 The first page tells the total; the following pages are then fetched concurrently (up to the
 provider's list concurrency cap) and yielded in order. Memory stays bounded: at most ``window``
-pages are in flight, and duplicate detection remembers the ids of the last few pages only — a
-model shifted by concurrent inserts moves by a few places, not across the whole listing.
+pages are in flight and two windows buffered, and duplicate detection remembers the ids of the
+last few pages only — a model shifted by concurrent inserts moves by a few places, not across
+the whole listing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import concurrent.futures
 import math
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
 
 from modelreg._records import Model, Page
 from modelreg.errors import ProtocolError
@@ -49,8 +51,8 @@ class Walk:
             and (self._needed is None or number <= self._needed)
         )
 
-    def accept(self, page: Page[Model]) -> Iterator[Model]:
-        """Yield the new models of ``page`` in order, skipping those a shifted page repeats."""
+    def accept(self, page: Page[Model]) -> list[Model]:
+        """The models of ``page`` to yield, in order: new ones only, and no more than the limit."""
         ids = tuple(model.id for model in page.items)
         if ids and ids == self._previous:
             raise ProtocolError(
@@ -67,13 +69,11 @@ class Walk:
         self._check_progress(page, ids, fresh)
         if not page.has_more or not page.items:
             self.finished = True
-        for model in fresh:
-            self.yielded += 1
-            if self.limit is not None and self.yielded >= self.limit:
-                self.finished = True
-                yield model
-                return
-            yield model
+        if self.limit is not None and self.yielded + len(fresh) >= self.limit:
+            fresh = fresh[: self.limit - self.yielded]
+            self.finished = True
+        self.yielded += len(fresh)
+        return fresh
 
     def _remember(self, ids: tuple[str, ...]) -> None:
         self._pages.append(ids)
@@ -97,26 +97,41 @@ class Walk:
 
 
 def walk_sync(walk: Walk, fetch: Callable[[int], Page[Model]]) -> Iterator[Model]:
-    """Yield a walk's models, fetching up to ``walk.window`` known pages ahead on threads."""
+    """Yield a walk's models in order, keeping up to ``walk.window`` known pages in flight on threads."""
     if walk.finished:
         return
+    # Pages are fetched ahead only once the caller has read the first one: ``next(iter(...))``
+    # or a break on page 1 costs a single request.
     yield from walk.accept(fetch(1))
     pending: deque[concurrent.futures.Future[Page[Model]]] = deque()
     pool: concurrent.futures.ThreadPoolExecutor | None = None
     number = 2
+
+    def fill() -> None:
+        nonlocal pool, number
+        while _room(walk, pending, number):
+            pool = pool or concurrent.futures.ThreadPoolExecutor(walk.window, "modelreg-list")
+            pending.append(pool.submit(fetch, number))
+            number += 1
+
     try:
         while not walk.finished:
-            while len(pending) < walk.window and walk.planned(number):
-                pool = pool or concurrent.futures.ThreadPoolExecutor(walk.window, "modelreg-list")
-                pending.append(pool.submit(fetch, number))
-                number += 1
+            fill()
             if pending:
+                head = pending[0]
+                # Refill as soon as any page arrives, not only the next in order, so that one
+                # slow page does not leave the other slots idle.
+                while not head.done():
+                    concurrent.futures.wait([f for f in pending if not f.done()], return_when="FIRST_COMPLETED")
+                    fill()
                 page = pending.popleft().result()
             else:
                 # Total unknown (or the listing outgrew it): one page at a time until the last.
                 page = fetch(number)
                 number += 1
-            yield from walk.accept(page)
+            models = walk.accept(page)
+            fill()
+            yield from models
     finally:
         # The caller stopped (break, limit, error): start nothing more. A request already on
         # the wire cannot be recalled from a thread; its answer is dropped.
@@ -127,24 +142,35 @@ def walk_sync(walk: Walk, fetch: Callable[[int], Page[Model]]) -> Iterator[Model
 
 
 async def walk_async(walk: Walk, fetch: Callable[[int], Awaitable[Page[Model]]]) -> AsyncIterator[Model]:
-    """Yield a walk's models, fetching up to ``walk.window`` known pages ahead as tasks."""
+    """Yield a walk's models in order, keeping up to ``walk.window`` known pages in flight as tasks."""
     if walk.finished:
         return
     for model in walk.accept(await fetch(1)):
         yield model
     pending: deque[asyncio.Future[Page[Model]]] = deque()
     number = 2
+
+    def fill() -> None:
+        nonlocal number
+        while _room(walk, pending, number):
+            pending.append(asyncio.ensure_future(fetch(number)))
+            number += 1
+
     try:
         while not walk.finished:
-            while len(pending) < walk.window and walk.planned(number):
-                pending.append(asyncio.ensure_future(fetch(number)))
-                number += 1
+            fill()
             if pending:
-                page = await pending.popleft()
+                head = pending[0]
+                while not head.done():
+                    await asyncio.wait([t for t in pending if not t.done()], return_when=asyncio.FIRST_COMPLETED)
+                    fill()
+                page = pending.popleft().result()
             else:
                 page = await fetch(number)
                 number += 1
-            for model in walk.accept(page):
+            models = walk.accept(page)
+            fill()
+            for model in models:
                 yield model
     finally:
         # Unlike threads, tasks can be recalled: requests still in flight are cancelled.
@@ -152,3 +178,14 @@ async def walk_async(walk: Walk, fetch: Callable[[int], Awaitable[Page[Model]]])
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _room(walk: Walk, pending: deque[Any], number: int) -> bool:
+    """Whether page ``number`` may be fetched now: known to exist, a slot free, the buffer not full.
+
+    At most ``window`` fetches run at once; pages that arrived ahead of their turn wait in the
+    buffer, which holds at most two windows of pages.
+    """
+    if not walk.planned(number) or len(pending) >= 2 * walk.window:
+        return False
+    return sum(1 for fetch in pending if not fetch.done()) < walk.window

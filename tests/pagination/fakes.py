@@ -19,6 +19,7 @@ class Gauge:
 
     def __init__(self) -> None:
         self.requests: list[int] = []
+        self.finished: list[int] = []
         self.in_flight = 0
         self.peak = 0
         self._lock = threading.Lock()
@@ -29,9 +30,10 @@ class Gauge:
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
 
-    def leave(self) -> None:
+    def leave(self, number: int = 0) -> None:
         with self._lock:
             self.in_flight -= 1
+            self.finished.append(number)
 
 
 class Listing:
@@ -53,6 +55,7 @@ class Listing:
         before: Callable[[int, Listing], None] | None = None,
         fail_on: int | None = None,
         slow_from: int | None = None,
+        slow_pages: frozenset[int] = frozenset(),
     ) -> None:
         self.ids = [str(n) for n in range(1, count + 1)]
         self.page_size = page_size
@@ -62,7 +65,8 @@ class Listing:
         self.before = before
         self.fail_on = fail_on
         self.slow_from = slow_from
-        """Pages from this number on take ten times the latency (to catch them in flight)."""
+        self.slow_pages = slow_pages
+        """Pages from ``slow_from`` on, and ``slow_pages``, take ten times the latency."""
         self.gauge = Gauge()
         self.cancelled: list[int] = []
         """Pages whose fetch was cancelled while in flight."""
@@ -85,7 +89,8 @@ class Listing:
         return Page(items=items, page=number, page_size=self.page_size, has_more=len(chunk) == self.page_size)
 
     def delay(self, number: int) -> float:
-        return self.latency * (10 if self.slow_from is not None and number >= self.slow_from else 1)
+        slow = number in self.slow_pages or (self.slow_from is not None and number >= self.slow_from)
+        return self.latency * (10 if slow else 1)
 
     def fetch(self, number: int) -> Page[Model]:
         self.gauge.enter(number)
@@ -94,7 +99,7 @@ class Listing:
                 time.sleep(self.delay(number))
             return self.page(number)
         finally:
-            self.gauge.leave()
+            self.gauge.leave(number)
 
     async def afetch(self, number: int) -> Page[Model]:
         self.gauge.enter(number)
@@ -106,7 +111,7 @@ class Listing:
             self.cancelled.append(number)
             raise
         finally:
-            self.gauge.leave()
+            self.gauge.leave(number)
 
 
 class ToyServer(httpx.BaseTransport, httpx.AsyncBaseTransport):
