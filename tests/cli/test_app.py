@@ -96,9 +96,21 @@ def test_a_plugin_failing_to_add_commands_leaves_the_built_ins_working(
 
 @pytest.mark.usefixtures("toy_only")
 @pytest.mark.parametrize(("flags", "level"), [([], logging.WARNING), (["-v"], logging.INFO), (["-vv"], logging.DEBUG)])
-def test_verbose_flags_set_the_modelreg_log_level(cli: Invoke, flags: list[str], level: int) -> None:
-    assert cli(*flags, "--sandbox", "list").exit_code == 0
-    assert logging.getLogger("modelreg").level == level
+def test_verbose_flags_set_the_modelreg_log_level(
+    cli: Invoke, flags: list[str], level: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+    monkeypatch.setattr("modelreg.cli._providers.provider_classes", lambda: seen.append(logger.level) or {})
+    logger = logging.getLogger("modelreg")
+    assert cli(*flags, "--sandbox", "providers").exit_code == 0
+    assert seen == [level]
+
+
+def test_the_cli_puts_the_modelreg_logger_back_afterwards(cli: Invoke) -> None:
+    logger = logging.getLogger("modelreg")
+    before = (logger.level, logger.propagate, list(logger.handlers))
+    cli("-vv", "providers")
+    assert (logger.level, logger.propagate, list(logger.handlers)) == before
 
 
 @pytest.mark.usefixtures("toy_only")

@@ -6,6 +6,7 @@ import logging
 import sys
 import traceback
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -20,8 +21,6 @@ EXIT_USAGE = 2
 
 DETAILED = (errors.TransportError, errors.ProtocolError, errors.ServerError)
 """Errors whose -v output (requests, traceback) helps; the others say all there is in one line."""
-
-_handler: logging.Handler | None = None
 
 
 class ModelregGroup(click.Group):
@@ -72,17 +71,25 @@ def describe(exc: errors.ModelRegError) -> str:
     return message
 
 
-def configure_logging(verbose: int) -> None:
-    """Log the ``modelreg`` logger to stderr: warnings by default, INFO with -v, DEBUG with -vv."""
-    global _handler
+def configure_logging(verbose: int) -> Callable[[], None]:
+    """Log the ``modelreg`` logger to stderr: warnings by default, INFO with -v, DEBUG with -vv.
+
+    Returns the function that puts the logger back as it was (the CLI may run inside a program).
+    """
     logger = logging.getLogger("modelreg")
-    if _handler is not None:
-        logger.removeHandler(_handler)
-    _handler = logging.StreamHandler(sys.stderr)
-    _handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(_handler)
+    before = (logger.level, logger.propagate)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING)
     logger.propagate = False
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(before[0])
+        logger.propagate = before[1]
+
+    return restore
 
 
 def make_cli() -> click.Group:
@@ -107,7 +114,7 @@ def make_cli() -> click.Group:
         environment variables (`modelreg providers` lists them); --sandbox needs none.
         Exit codes: 0 success, 1 failure, 2 invalid usage.
         """
-        configure_logging(verbose)
+        ctx.call_on_close(configure_logging(verbose))
         session = Session(sandbox=sandbox, verbose=verbose)
         ctx.obj = session
         ctx.call_on_close(session.close)
