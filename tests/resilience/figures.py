@@ -23,6 +23,8 @@ class Figures:
     other_exceptions: list[str] = attrs.field(factory=list)
     """Anything else that escaped a call: must stay empty."""
     by_operation: Counter[str] = attrs.field(factory=Counter)
+    bulk_ids: Counter[str] = attrs.field(factory=Counter)
+    """What became of each id given to ``delete_many``, by status."""
     duplicates: int = 0
     """Models sharing a name, while every create used a fresh name: must be 0."""
     mismatches: list[str] = attrs.field(factory=list)
@@ -79,11 +81,12 @@ class Figures:
             [
                 f"fault injection: {self.provider} {self.mode} (seed {self.seed})",
                 f"  operations attempted {self.attempted}: {operations}",
+                f"  delete_many ids: {', '.join(f'{k} {v}' for k, v in sorted(self.bulk_ids.items())) or 'none'}",
                 f"  succeeded {self.succeeded}; failed with a typed error {self.failed} ({failures}); "
                 f"other exceptions {len(self.other_exceptions)}",
                 f"  duplicate models {self.duplicates}; state mismatches {len(self.mismatches)}; "
                 f"orphans of failed creates {self.orphans}",
-                f"  calls past the {self.deadline:g} s deadline {self.over_deadline} "
+                f"  single calls past the {self.deadline:g} s deadline {self.over_deadline} "
                 f"(longest {self.longest_call:.2f} s simulated)",
                 f"  peak in flight / cap: {peaks}",
                 f"  faults injected: {faults}; requests served {self.requests_served}; wall {self.wall_seconds:.2f} s",

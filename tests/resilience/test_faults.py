@@ -30,7 +30,8 @@ def _assert_clean(spec: Spec, figures: Figures, report: str) -> None:
     assert sum(figures.faults.values()) > OPERATIONS / 10, report
     assert figures.failed > 0 and figures.succeeded > 0.8 * figures.attempted, report
     # Every created model type of call was exercised, and creates survived lost answers.
-    expected = {"create", "get", "update", "delete", "list_page"} - (set() if spec.update else {"update"})
+    expected = {"create", "get", "update", "delete", "list_page", "list", "delete_many"}
+    expected -= set() if spec.update else {"update"}
     assert set(figures.by_operation) == expected, report
 
 

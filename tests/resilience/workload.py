@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 import modelreg
-from modelreg import AsyncModelRegistry, Deletion, Model, Page
+from modelreg import AsyncModelRegistry, BulkStatus, Deletion, Model, Page
 from modelreg._plugins import provider_class
 from modelreg.errors import ModelRegError, NotFound
 from modelreg.sandbox import Fault, FaultPlan, Sandbox
@@ -31,7 +31,11 @@ LANES = 16
 DEADLINE = 12.0
 TIMEOUT = 5.0
 MAX_LIVE = 6
-WEIGHTS = {"create": 25, "get": 25, "update": 20, "delete": 15, "list_page": 15}
+WEIGHTS = {"create": 24, "get": 24, "update": 18, "delete": 12, "list_page": 12, "list": 4, "delete_many": 6}
+EPSILON = 1e-6
+"""Float noise: simulated times near 1.8e9 s carry about 2e-7 s of rounding."""
+SINGLE_CALLS = frozenset({"create", "get", "update", "delete", "list_page"})
+"""Operations that are one engine call, so one deadline; a walk or a bulk delete runs many."""
 
 
 @attrs.frozen
@@ -69,7 +73,7 @@ class Lane:
         if method == "update" and self.spec.update is None:
             method = "get"
         if not self.live:
-            method = "create" if method != "list_page" else method
+            method = method if method in ("list_page", "list") else "create"
         elif len(self.live) >= MAX_LIVE and method == "create":
             method = "delete"
         if method == "create":
@@ -78,6 +82,11 @@ class Lane:
             return Op("create", kwargs=self.spec.create(name), name=name)
         if method == "list_page":
             return Op("list_page", kwargs={"page": 1, "page_size": 20})
+        if method == "list":
+            return Op("list", kwargs={"page_size": 10, "limit": 25})
+        if method == "delete_many":
+            chosen = self.rng.sample(sorted(self.live), min(2, len(self.live)))
+            return Op("delete_many", (chosen,))
         model_id = self.rng.choice(sorted(self.live))
         if method == "update" and self.spec.update is not None:
             self.changes += 1
@@ -100,6 +109,14 @@ class Lane:
         if op.method == "list_page":
             if error is None and not isinstance(result, Page):
                 wrong(f"{where}: returned {result!r}")
+            return
+        if op.method == "list":
+            ids = [model.id for model in result or ()]
+            if len(ids) != len(set(ids)) or len(ids) > op.kwargs["limit"]:
+                wrong(f"{where}: a walk yielded {len(ids)} models, {len(set(ids))} distinct")
+            return
+        if op.method == "delete_many":
+            self._settle_bulk(op, result, error, figures)
             return
         assert op.model_id is not None
         if isinstance(error, NotFound):
@@ -125,6 +142,23 @@ class Lane:
         elif error is None and expected is not None and not _agrees(self.spec.observed(result), expected):
             wrong(f"{where}: read {self.spec.observed(result)}, expected {expected}")
 
+    def _settle_bulk(self, op: Op, result: Any, error: Exception | None, figures: Figures) -> None:
+        outcomes = {outcome.id: outcome for outcome in result or ()}
+        for model_id in op.args[0]:
+            self.live.pop(model_id, None)
+            outcome = outcomes.get(model_id)
+            figures.bulk_ids[outcome.status.value if outcome else "call failed"] += 1
+            if outcome is not None and outcome.error is not None and not isinstance(outcome.error, ModelRegError):
+                figures.other_exceptions.append(f"delete_many {model_id}: {outcome.error!r}")
+            if outcome is not None and outcome.status is BulkStatus.DELETED:
+                self.deleted.add(model_id)
+            elif outcome is not None and outcome.status is BulkStatus.ALREADY_GONE:
+                figures.mismatches.append(f"{self.name} delete_many {model_id}: already gone, though it existed")
+            else:
+                self.unsettled_ids.add(model_id)
+        if error is None and set(outcomes) != set(op.args[0]):
+            figures.mismatches.append(f"{self.name} delete_many: outcomes for {sorted(outcomes)}, not {op.args[0]}")
+
 
 def _agrees(seen: dict[str, Any], expected: dict[str, Any]) -> bool:
     return all(seen.get(k) == v for k, v in expected.items())
@@ -139,8 +173,9 @@ def faulty_sandbox(spec: Spec, seed: int, rate: float = 0.2) -> Sandbox:
 def _record(figures: Figures, lane: Lane, op: Op, elapsed: float, result: Any, error: Exception | None) -> None:
     figures.attempted += 1
     figures.by_operation[op.method] += 1
-    figures.longest_call = max(figures.longest_call, elapsed)
-    figures.over_deadline += elapsed > DEADLINE + 1e-9
+    if op.method in SINGLE_CALLS:
+        figures.longest_call = max(figures.longest_call, elapsed)
+        figures.over_deadline += elapsed > DEADLINE + EPSILON
     if error is None:
         figures.succeeded += 1
     elif isinstance(error, ModelRegError):
@@ -168,6 +203,8 @@ def run_sync(spec: Spec, sandbox: Sandbox, operations: int, seed: int) -> tuple[
             error: Exception | None = None
             try:
                 result = getattr(registry, op.method)(*op.args, **op.kwargs)
+                if op.method == "list":
+                    result = list(result)
             except Exception as exc:  # sorted into typed and untyped by _record
                 error = exc
             elapsed = clock.now() - start
@@ -197,7 +234,10 @@ def run_async(spec: Spec, sandbox: Sandbox, operations: int, seed: int) -> tuple
             result: Any = None
             error: Exception | None = None
             try:
-                result = await getattr(registry, op.method)(*op.args, **op.kwargs)
+                if op.method == "list":
+                    result = [model async for model in registry.list(**op.kwargs)]
+                else:
+                    result = await getattr(registry, op.method)(*op.args, **op.kwargs)
             except Exception as exc:  # sorted into typed and untyped by _record
                 error = exc
             _record(figures, lane, op, clock.now() - start, result, error)
