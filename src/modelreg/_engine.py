@@ -308,6 +308,6 @@ def _unreadable(outcome: httpx.Response | Exception) -> bool:
         return False
     try:
         json.loads(outcome.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return True
     return False
