@@ -269,7 +269,10 @@ def register(cli: click.Group) -> None:
         as_json: bool,
         **vendor: str | None,
     ) -> None:
-        """Delete every model matching filters, e.g. `modelreg prune --status failed`, as delete does."""
+        """Delete every model matching filters, as safely as delete does.
+
+        Example: modelreg prune --status failed --export ./backup
+        """
         filters = _params.list_filters(status, search, vendor, extra)
         if not filters:
             raise click.UsageError("prune needs at least one filter, e.g. --status failed")

@@ -152,7 +152,10 @@ def register(cli: click.Group) -> None:
     @click.option("--raw", is_flag=True, help="With --json, add the vendor's JSON as received under 'raw'.")
     @click.pass_obj
     def get_command(session: Session, ref: str, as_json: bool, raw: bool) -> None:
-        """Show one model, e.g. `modelreg get scriptix:123`."""
+        """Show one model.
+
+        Example: modelreg get scriptix:123 --json
+        """
         registry, model_id = session.resolve(ref)
         model = registry.get(model_id)
         if as_json:
@@ -175,7 +178,9 @@ def register(cli: click.Group) -> None:
         pairs: tuple[str, ...],
         as_json: bool,
     ) -> None:
-        """Create a model at PROVIDER, e.g. `modelreg create scriptix --name X --set language=en`.
+        """Create a model at PROVIDER.
+
+        Example: modelreg create scriptix --name "Cardiology EN" --set language=en --set base_model=medical
 
         `modelreg providers --json` lists each provider's create_fields.
         """
@@ -196,7 +201,10 @@ def register(cli: click.Group) -> None:
     def update_command(
         session: Session, ref: str, name: str | None, description: str | None, pairs: tuple[str, ...], as_json: bool
     ) -> None:
-        """Change fields of a model, e.g. `modelreg update selise:abc --set is_active=false`."""
+        """Change fields of a model.
+
+        Example: modelreg update scriptix:123 --description "Cardiology, v2"
+        """
         fields = _params.merge_fields({"name": name, "description": description}, _params.parse_pairs(pairs, "--set"))
         if not fields:
             raise click.UsageError("nothing to update: give --name, --description or --set KEY=VALUE")

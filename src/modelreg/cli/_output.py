@@ -112,12 +112,18 @@ def plain(value: Any, style: str = "") -> Text:
     return Text("-" if value is None or value == "" else str(value), style=style)
 
 
+KEEP_WHOLE = frozenset({"REF", "PROVIDER", "STATUS", "UPDATED", "FIELD"})
+"""Columns never wrapped or cut: a ref is copied from the table, a status or date read at a glance."""
+
+
 def table(*columns: str, title: str | None = None) -> Table:
-    """An empty table with ``columns``."""
+    """An empty table with ``columns``; narrow screens wrap the free-text columns, never the refs."""
     from rich import box
     from rich.table import Table
 
-    grid = Table(*columns, title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
+    grid = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
+    for column in columns:
+        grid.add_column(column, no_wrap=column in KEEP_WHOLE, min_width=len(column))
     return grid
 
 
