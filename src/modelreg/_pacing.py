@@ -22,6 +22,7 @@ import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 
+from modelreg.errors import ConfigurationError
 from modelreg.provider import Limit
 
 
@@ -134,7 +135,7 @@ class Pacer:
     """The rate buckets and concurrency caps of one registry, by operation name."""
 
     def __init__(self, limits: Mapping[str, Limit], *, pace: bool = True) -> None:
-        self.limits = dict(limits)
+        self.limits = _checked(limits)
         self.pace = pace
         """Whether rate buckets (and 429 back-off) apply; concurrency caps always do."""
         self._buckets: dict[str, Bucket] = {}
@@ -246,6 +247,7 @@ def shared_pacer(
     A registry given its own ``transport`` shares only with registries given that same transport
     object: a mock or a proxy is a different server as far as limits go.
     """
+    limits = _checked(limits)
     digest = hashlib.sha256("\0".join(secrets).encode()).hexdigest()
     route = None if transport is None else id(transport)
     key = (provider, base_url, digest, route, tuple(sorted(limits.items(), key=lambda item: item[0])), pace)
@@ -255,3 +257,21 @@ def shared_pacer(
             pacer = Pacer(limits, pace=pace)
             _shared[key] = pacer
         return pacer
+
+
+def _checked(limits: Mapping[str, Limit]) -> dict[str, Limit]:
+    """``limits`` as a dict, or ``ConfigurationError`` saying what is wrong."""
+    if not isinstance(limits, Mapping):
+        raise ConfigurationError(f"limits must map operation names to Limit(...), got {type(limits).__name__}")
+    for operation, limit in limits.items():
+        if not isinstance(operation, str) or not isinstance(limit, Limit):
+            raise ConfigurationError(
+                f"limits[{operation!r}] must be a modelreg.provider.Limit, e.g. Limit(calls=10, period=60, "
+                f"concurrency=3), got {limit!r}"
+            )
+        bad = (limit.calls is not None and limit.calls < 1) or limit.period <= 0
+        if bad or (limit.concurrency is not None and limit.concurrency < 1):
+            raise ConfigurationError(
+                f"limits[{operation!r}] needs calls, period and concurrency of at least 1: {limit}"
+            )
+    return dict(limits)

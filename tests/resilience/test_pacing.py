@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import modelreg
 from modelreg._pacing import Bucket, Pacer
-from modelreg.errors import RateLimited
+from modelreg.errors import ConfigurationError, RateLimited
 from modelreg.provider import Limit
 from modelreg.sandbox import VirtualClock
 from tests.resilience.conftest import new_sandbox, seed
@@ -146,3 +146,13 @@ async def test_registries_of_one_account_share_their_buckets_and_caps(toy: Path)
     other.create(name="other account")
     assert script.count("POST") == 2
     await aregistry.aclose()
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [{"create": {"calls": 5}}, {"create": Limit(calls=0)}, {"create": Limit(concurrency=0)}],
+    ids=["not-a-limit", "zero-calls", "zero-concurrency"],
+)
+def test_malformed_limits_are_a_configuration_error(toy: Path, limits: object) -> None:
+    with pytest.raises(ConfigurationError, match="limits"):
+        modelreg.connect("toy", token="t-123456", limits=limits)  # type: ignore[arg-type]
