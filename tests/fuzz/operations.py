@@ -104,7 +104,7 @@ SELISE_CALLS: dict[str, Call] = {
     "validate": lambda r: r.validate("model_123"),
     "agent_models": lambda r: r.agent_models(),
     "catalogue": lambda r: r.catalogue("openai"),
-    "upsert_catalogue": lambda r: r.upsert_catalogue("openai", [{"model_name": "gpt-4o", "max_tokens": 4096}]),
+    "upsert_catalogue": lambda r: r.upsert_catalogue("openai", [{"model_name": "gpt-4o", "display_name": "GPT-4o", "max_tokens": 4096}]),
     "activate": lambda r: r.activate("model_123"),
     "deactivate": lambda r: r.deactivate("model_123"),
 }

@@ -1,0 +1,65 @@
+"""Whatever a vendor answers, every operation returns a record or raises a modelreg error, nothing else.
+
+Each example drives one operation of a provider through a real registry whose transport answers
+every request of the flow (token fetch, pages, polls, the get after a create) with a fuzzed status,
+headers and body: the documented answer to that request mutated, arbitrary JSON, or bytes that are
+not JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from modelreg import ModelRegError
+from tests.fuzz.operations import PROFILES, Profile
+from tests.fuzz.strategies import EXAMPLES, FUZZ, OUTCOMES, bodies, headers, statuses
+
+MIN_EXAMPLES = 50
+"""Fewer examples than this means hypothesis gave up early: the test fails rather than pass quietly."""
+
+
+class Answers:
+    """Draws each answer from the running example as the request arrives."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+        self.data: Any = None
+        self.requests = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        status = self.data.draw(statuses, label="status")
+        body = self.data.draw(bodies(self.provider, request.method, request.url.path), label="body")
+        return httpx.Response(status, headers=self.data.draw(headers(), label="headers"), content=body)
+
+
+def _outcome(profile: Profile, registry: Any, operation: str) -> Any:
+    try:
+        return profile.calls[operation](registry)
+    except ModelRegError as exc:
+        return exc
+
+
+@pytest.mark.parametrize("profile", list(PROFILES.values()), ids=list(PROFILES))
+def test_any_answer_gives_a_record_or_a_modelreg_error(profile: Profile) -> None:
+    answers = Answers(profile.provider)
+    name = f"parsers[{profile.provider}:{','.join(sorted(profile.settings))}]"
+    with profile.connect(httpx.MockTransport(answers)) as registry:
+
+        @FUZZ
+        @given(operation=st.sampled_from(sorted(profile.calls)), data=st.data())
+        def check(operation: str, data: st.DataObject) -> None:
+            answers.data = data
+            registry._core.provider.reauthorize()  # fetch a (fuzzed) token again where tokens are fetched
+            outcome = _outcome(profile, registry, operation)
+            EXAMPLES[name] += 1
+            OUTCOMES[name]["error" if isinstance(outcome, ModelRegError) else "record"] += 1
+
+        check()
+    assert EXAMPLES[name] >= MIN_EXAMPLES
+    assert answers.requests >= EXAMPLES[name] // 2, "most examples must reach the transport"
