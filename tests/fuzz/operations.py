@@ -92,6 +92,8 @@ SELISE_CREATE = {
     "default_temperature": 0.7,
 }
 
+CATALOGUE_ENTRY = {"model_name": "gpt-4o", "display_name": "GPT-4o", "max_tokens": 4096}
+
 SELISE_CALLS: dict[str, Call] = {
     "list_page": lambda r: r.list_page(1, page_size=5, vendor="openai"),
     "list": lambda r: list(r.list(limit=7)),
@@ -104,7 +106,7 @@ SELISE_CALLS: dict[str, Call] = {
     "validate": lambda r: r.validate("model_123"),
     "agent_models": lambda r: r.agent_models(),
     "catalogue": lambda r: r.catalogue("openai"),
-    "upsert_catalogue": lambda r: r.upsert_catalogue("openai", [{"model_name": "gpt-4o", "display_name": "GPT-4o", "max_tokens": 4096}]),
+    "upsert_catalogue": lambda r: r.upsert_catalogue("openai", [CATALOGUE_ENTRY]),
     "activate": lambda r: r.activate("model_123"),
     "deactivate": lambda r: r.deactivate("model_123"),
 }

@@ -177,8 +177,10 @@ def encode(value: Any) -> bytes:
 def raw_bodies(draw: st.DrawFn, provider: str) -> bytes:
     """Bodies that are not JSON: bytes, truncated documents, deep nesting, empty."""
     bodies = documented_bodies(provider)
-    truncated = st.sampled_from(bodies).map(encode).flatmap(
-        lambda b: st.integers(0, max(0, len(b) - 1)).map(lambda cut: b[:cut])
+    truncated = (
+        st.sampled_from(bodies)
+        .map(encode)
+        .flatmap(lambda b: st.integers(0, max(0, len(b) - 1)).map(lambda cut: b[:cut]))
     )
     return draw(
         st.one_of(
