@@ -207,3 +207,33 @@ def test_a_bad_sandbox_speed_is_one_line_saying_what_to_set(cli: Invoke, monkeyp
     result = cli("--sandbox", "list")
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: MODELREG_SANDBOX_SPEED must be a positive number (e.g. 60), got 'fast'"
+
+
+ODD_FILTERS = """
+import modelreg
+from modelreg_toy import ToyProvider, ToySandbox
+
+class OddProvider(ToyProvider):
+    name = "odd"
+    filters = ("status", "search", "help", "IsActive", "colour")
+    settings = ()
+
+    @classmethod
+    def sandbox(cls, **options):
+        return ToySandbox(limits=cls.limits, **options)
+
+@modelreg.hookimpl
+def register_providers(register):
+    register(OddProvider)
+"""
+
+
+def test_vendor_filters_get_options_only_when_the_name_is_safe(
+    toy: Path, cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_entry_points(toy, "modelreg-odd", {"odd": "modelreg_odd"}, {"modelreg_odd": ODD_FILTERS})
+    monkeypatch.setenv("MODELREG_PLUGINS", "odd")
+    result = cli("list", "--help")
+    assert result.exit_code == 0
+    assert "--colour" in result.stdout
+    assert "--IsActive" not in result.stdout and "--is-active" not in result.stdout

@@ -24,7 +24,7 @@ def vendor_filters() -> dict[str, list[str]]:
     names: dict[str, list[str]] = {}
     for name, cls in provider_classes().items():
         for key in cls.filters:
-            if key not in _params.RESERVED_FILTER_OPTIONS:
+            if _params.own_option(key):
                 names.setdefault(key, []).append(name)
     return dict(sorted(names.items()))
 

@@ -10,8 +10,18 @@ import click
 
 from modelreg import ModelStatus, parse_ref
 
-RESERVED_FILTER_OPTIONS = frozenset({"status", "search", "limit", "provider", "json", "jsonl", "filter"})
-"""Names the list options use themselves: a vendor filter by one of these goes through ``--filter``."""
+RESERVED_FILTER_OPTIONS = frozenset(
+    {"status", "search", "limit", "provider", "providers", "json", "jsonl", "filter", "extra", "as_json", "help"}
+    | {"yes", "dry_run", "force", "export", "session"}
+)
+"""Names list and prune use themselves: a vendor filter by one of these goes through ``--filter``."""
+
+
+def own_option(filter_name: str) -> bool:
+    """True when a vendor filter can have an option of its own (else ``--filter`` reaches it)."""
+    return (
+        filter_name.isidentifier() and filter_name.lower() == filter_name and filter_name not in RESERVED_FILTER_OPTIONS
+    )
 
 
 def parse_value(text: str) -> Any:
