@@ -221,3 +221,12 @@ def test_two_spellings_of_one_ref_delete_it_once(cli: Invoke) -> None:
     result = cli("--sandbox", "delete", "scriptix:3", "scriptix:03", "--yes", "--json")
     assert result.exit_code == 0, result.stdout
     assert [(row["ref"], row["result"]) for row in parse(result)] == [("scriptix:3", "deleted")]
+
+
+def test_list_table_notes_the_providers_it_could_not_ask(cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCRIPTIX_API_KEY", "key-for-a-host-that-is-not-there")
+    monkeypatch.setenv("SCRIPTIX_BASE_URL", "http://127.0.0.1:9")
+    result = cli("list")
+    assert result.exit_code == 1  # scriptix is unreachable
+    assert "Note: selise is not listed: not configured: set SELISE_BLOCKS_KEY" in result.stderr
+    assert "key-for-a-host" not in result.stderr

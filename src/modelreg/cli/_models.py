@@ -57,6 +57,8 @@ class Listing:
         self.filters = filters
         self.limit = limit
         self.across = not providers
+        self.skipped = dict(registries.skipped) if self.across else {}
+        """Providers left out of a listing across all of them, with the reason."""
         self.failures: list[str] = []
 
     def __iter__(self) -> Iterator[Model]:
@@ -143,6 +145,8 @@ def register(cli: click.Group) -> None:
                 _output.console().print(_output.models_table(models))
             elif not listing.failures:
                 _output.note("No models match.")
+            for name, reason in listing.skipped.items():
+                _output.note(f"Note: {name} is not listed: {reason}.")
         if listing.failures:
             raise click.exceptions.Exit(1)
 
