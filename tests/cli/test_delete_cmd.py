@@ -52,11 +52,18 @@ def test_delete_declined_deletes_nothing_and_fails(cli: Invoke) -> None:
     assert refs(cli) == [ref]
 
 
-def test_delete_with_no_answer_on_stdin_deletes_nothing(cli: Invoke) -> None:
+def test_delete_with_no_answer_on_stdin_deletes_nothing_and_says_why(cli: Invoke) -> None:
     ref = create(cli, "Alpha")
     result = cli("--sandbox", "delete", ref, input="")
     assert result.exit_code == 1
+    assert "--yes deletes without asking" in result.stdout
     assert refs(cli) == [ref]
+
+
+def test_delete_of_an_uninstalled_provider_is_a_usage_error(cli: Invoke) -> None:
+    result = cli("--sandbox", "delete", "acme:1", "--yes")
+    assert result.exit_code == 2
+    assert "REF" in result.stderr and "installed: toy" in result.stderr
 
 
 def test_delete_yes_skips_the_question(cli: Invoke) -> None:

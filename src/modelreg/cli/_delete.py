@@ -132,13 +132,9 @@ def run(
         for target in pending:
             target.settle("would be deleted (dry run)", ok=True)
         _output.note("Dry run: nothing was deleted.")
-    elif (
-        pending
-        and not yes
-        and not click.confirm(f"Delete {len(pending)} model(s)? This cannot be undone.", default=False, err=True)
-    ):
+    elif pending and not yes and not _confirmed(len(pending)):
         for target in pending:
-            target.settle("not deleted: not confirmed", ok=False)
+            target.settle("not deleted: not confirmed (--yes deletes without asking)", ok=False)
         pending = []
     if pending and not dry_run:
         _delete_all(pending, export, missing_ok=missing_ok, show_progress=len(pending) > 1)
@@ -149,6 +145,14 @@ def run(
     else:
         _output.note("Nothing to delete.")
     return 0 if all(t.ok for t in targets) else 1
+
+
+def _confirmed(count: int) -> bool:
+    try:
+        return click.confirm(f"Delete {count} model(s)? This cannot be undone.", default=False, err=True)
+    except click.Abort:  # no answer: stdin closed (a script) or Ctrl-C
+        click.echo("", err=True)
+        return False
 
 
 def _delete_all(pending: list[Target], export: Path | None, *, missing_ok: bool, show_progress: bool) -> None:

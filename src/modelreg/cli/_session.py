@@ -89,6 +89,7 @@ class Session:
     def resolve(self, ref: str) -> tuple[ModelRegistry, str]:
         """The registry and model id of a ``PROVIDER:ID`` ref."""
         name, model_id = parse_ref(ref)
+        check_provider(name, param_hint="REF")
         return self.registry(name), model_id
 
     def close(self) -> None:
@@ -99,9 +100,9 @@ class Session:
             _state.close_sandboxes(self._sandboxes)
 
 
-def check_provider(name: str) -> None:
+def check_provider(name: str, param_hint: str = "PROVIDER") -> None:
     """A usage error naming the installed providers when ``name`` is not one of them."""
     installed = provider_classes()
     if name not in installed:
         known = ", ".join(sorted(installed)) or "none"
-        raise click.BadParameter(f"no provider named {name!r} is installed (installed: {known})", param_hint="PROVIDER")
+        raise click.BadParameter(f"no provider named {name!r} is installed (installed: {known})", param_hint=param_hint)
