@@ -8,6 +8,7 @@ Reading is case-tolerant (see ``_wire``): ``_id``/``id``/``ItemId``, ``CreatedDa
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import cattrs
@@ -17,7 +18,6 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from modelreg import Model
 from modelreg.errors import ProtocolError
 from modelreg.provider import excerpt
-from modelreg_selise._errors import envelope_error
 from modelreg_selise._records import AgentModel, CatalogueEntry, NewModel, SeliseDetails, Validation
 from modelreg_selise._status import UNREADABLE, mask_key, model_status, validation_kind
 from modelreg_selise._wire import (
@@ -78,6 +78,34 @@ _MODEL_FIELDS: Fields = (
 )
 
 
+_TEXT_TYPES = frozenset({str, type(None)})
+_TEXTS = (
+    "display_name",
+    "description",
+    "provider",
+    "model_name",
+    "version",
+    "service_platform",
+    "model_type",
+    "base_url",
+    "api_version",
+    "deployment_name",
+    "openai_organization_id",
+    "openai_project_id",
+)
+
+
+def _when(value: Any, field: str) -> datetime:
+    if value.__class__ is str:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return as_time(value, field)
+        if parsed.tzinfo is not None:
+            return parsed
+    return as_time(value, field)
+
+
 def _text(value: Any, field: str) -> str | None:
     return value if value is None or value.__class__ is str else as_text(value, field)
 
@@ -119,44 +147,52 @@ def _structure_model(raw: Any, _: Any) -> Model:
         model_id = str(model_id)
     if not model_id:
         raise BadField("_id", model_id, "a string id")
+    texts = (name, description, vendor, model_name, version, platform, model_type, base_url, api_version, deployment)
+    if not _TEXT_TYPES.issuperset(map(type, (*texts, organization, project))):
+        name, description, vendor, model_name, version, platform, model_type, base_url, api_version, deployment = map(
+            _text, texts, _TEXTS
+        )
+        organization, project = _text(organization, _TEXTS[-2]), _text(project, _TEXTS[-1])
     active = active_value if active_value.__class__ is bool else flag(active_value)
     if validation is None and is_valid is not None:
         validation = is_valid if flag(is_valid) is None else flag(is_valid)
-    if isinstance(validation, bool):
-        validation_status: str | None = "valid" if validation else "invalid"
+    if validation is None or validation.__class__ is str:
+        validation_status: str | None = validation
+    elif isinstance(validation, bool):
+        validation_status = "valid" if validation else "invalid"
     else:
-        validation_status = _text(validation, "validation_status")
+        validation_status = as_text(validation, "validation_status")
     if key is not None and key.__class__ is not str:
         raise BadField("api_key", key, "a string")
-    model_name = _text(model_name, "model_name")
+    # Positional, in SeliseDetails' field order (see _records.py).
     details = SeliseDetails(
-        vendor=_text(vendor, "provider"),
-        model_name=model_name,
-        version=_text(version, "version"),
-        service_platform=_text(platform, "service_platform"),
-        model_type=_text(model_type, "model_type"),
-        is_active=active,
-        validation_status=validation_status,
-        base_url=_text(base_url, "base_url"),
-        max_tokens=tokens if tokens is None or tokens.__class__ is int else as_int(tokens, "MaxTokens"),
-        default_temperature=None if temperature is None else as_number(temperature, "DefaultTemp"),
-        api_key_masked=None if key is None else mask_key(key),
-        api_version=_text(api_version, "api_version"),
-        deployment_name=_text(deployment, "deployment_name"),
-        openai_organization_id=_text(organization, "openai_organization_id"),
-        openai_project_id=_text(project, "openai_project_id"),
-        custom_parameters={} if not parameters else as_map(parameters, "custom_parameters"),
-        custom_headers={} if not headers else as_map(headers, "custom_headers"),
-        validated_at=None if validated is None else as_time(validated, "LastValidatedDate"),
+        vendor,
+        model_name,
+        version,
+        platform,
+        model_type,
+        active,
+        validation_status,
+        base_url,
+        tokens if tokens is None or tokens.__class__ is int else as_int(tokens, "MaxTokens"),
+        temperature if temperature is None or temperature.__class__ is float else as_number(temperature, "DefaultTemp"),
+        None if key is None else mask_key(key),
+        api_version,
+        deployment,
+        organization,
+        project,
+        {} if not parameters else as_map(parameters, "custom_parameters"),
+        {} if not headers else as_map(headers, "custom_headers"),
+        None if validated is None else _when(validated, "LastValidatedDate"),
     )
     return Model(
         provider=PROVIDER,
         id=model_id,
-        name=_text(name, "display_name") or model_name or model_id,
-        description=_text(description, "description"),
+        name=name or model_name or model_id,
+        description=description,
         status=model_status(UNREADABLE if active_value is not None and active is None else active, validation),
-        created_at=None if created is None else as_time(created, "CreatedDate"),
-        updated_at=None if updated is None else as_time(updated, "LastUpdatedDate"),
+        created_at=None if created is None else _when(created, "CreatedDate"),
+        updated_at=None if updated is None else _when(updated, "LastUpdatedDate"),
         details=details,
         raw=raw,
     )
@@ -303,76 +339,3 @@ def structure_all(values: list[Any], cls: type[Any], response: httpx.Response, w
 def unstructure(value: Any) -> Any:
     """``value`` in SELISE's wire names."""
     return CONVERTER.unstructure(value)
-
-
-LIST_KEYS = ("items", "data", "results", "models", "records", "docs", "content", "value", "list", "rows", "result")
-TOTAL_KEYS = ("total", "totalcount", "totalitems", "totalrecords", "totalelements", "totalresults", "count")
-MORE_KEYS = ("hasmore", "hasnext", "hasnextpage", "more")
-WRAPPERS = ("data", "result", "item", "model", "payload", "page")
-
-
-def is_failure(doc: Mapping[str, Any]) -> bool:
-    """Whether a folded answer is the ``{"is_success": false}`` envelope."""
-    return "issuccess" in doc and flag(doc["issuccess"]) is not True
-
-
-def listing(
-    body: Any, response: httpx.Response, what: str, *, nested: bool = False
-) -> tuple[list[Any], int | None, bool | None]:
-    """The items, total and "more pages" hint of a list answer in any of its plausible shapes."""
-    if isinstance(body, list):
-        return body, None, None
-    if isinstance(body, Mapping):
-        doc = fold(body)
-        if is_failure(doc):
-            raise envelope_error(body, response, what)
-        for key in LIST_KEYS:
-            items = doc.get(key)
-            if isinstance(items, list):
-                return items, _total(doc), _more(doc)
-        if not nested:
-            for key in WRAPPERS:
-                inner = doc.get(key)
-                if isinstance(inner, Mapping):
-                    items, total, more = listing(inner, response, what, nested=True)
-                    return items, total if total is not None else _total(doc), more if more is not None else _more(doc)
-    names = ", ".join(LIST_KEYS[:5])
-    raise protocol_error(response, what, f"neither an array nor an object holding one under {names}...")
-
-
-def _total(doc: Mapping[str, Any]) -> int | None:
-    for key in TOTAL_KEYS:
-        value = doc.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
-        if isinstance(value, str) and value.isdigit():
-            return int(value)
-    return None
-
-
-def _more(doc: Mapping[str, Any]) -> bool | None:
-    for key in MORE_KEYS:
-        if key in doc:
-            return flag(doc[key])
-    if "next" in doc:
-        return bool(doc["next"])
-    return None
-
-
-def document(body: Any, response: httpx.Response, what: str) -> Mapping[str, Any] | None:
-    """The model document of a get/create answer, bare or wrapped; None for a bare success envelope."""
-    if not isinstance(body, Mapping):
-        raise protocol_error(response, what, "no model document (an object with _id or id)")
-    doc = fold(body)
-    if is_failure(doc):
-        raise envelope_error(body, response, what)
-    envelope = "issuccess" in doc
-    if not envelope and pick(doc, ID) is not None:
-        return body
-    for key in WRAPPERS:
-        inner = doc.get(key)
-        if isinstance(inner, Mapping) and pick(fold(inner), ID) is not None:
-            return inner
-    if envelope:
-        return None
-    raise protocol_error(response, what, "no model document (an object with _id or id)")

@@ -10,7 +10,7 @@ import httpx
 from modelreg import Deletion, Model, ModelStatus, Page
 from modelreg.errors import ConfigurationError, ModelRegError, ProtocolError
 from modelreg.provider import Config, Flow, Limit, Provider, Setting, read_json
-from modelreg_selise import _codec, _status, _validation
+from modelreg_selise import _codec, _envelopes, _status, _validation
 from modelreg_selise._auth import Credentials
 from modelreg_selise._errors import envelope_error, error_for, scrub_text
 from modelreg_selise._records import AgentModel, CatalogueEntry, CatalogueUpdate, NewModel, SeliseDetails, Validation
@@ -108,7 +108,7 @@ class SeliseProvider(Provider):
         query = _validation.check_filters(filters)
         params = {**query.params, "page": page, "page_size": page_size}
         response = yield self._scoped("GET", "/models/", "list", params=params)
-        items, total, more = _codec.listing(read_json(response, self.name), response, "list models")
+        items, total, more = _envelopes.listing(read_json(response, self.name), response, "list models")
         models: list[Model] = _codec.structure_all(items, Model, response, "list models")
         has_more = (
             page * page_size < total if total is not None else more if more is not None else len(items) >= page_size
@@ -125,7 +125,7 @@ class SeliseProvider(Provider):
         _validation.check_model_id(model_id)
         response = yield self._scoped("GET", f"/models/{model_id}", "get")
         body = read_json(response, self.name)
-        doc = _codec.document(body, response, "get the model")
+        doc = _envelopes.document(body, response, "get the model")
         if doc is None:
             raise _codec.protocol_error(response, "get the model", "a success envelope without the model")
         model: Model = _codec.structure(doc, Model, response, "get the model")
@@ -138,7 +138,7 @@ class SeliseProvider(Provider):
         response = yield self.request("POST", "/models/", operation="create", json=body)
         try:
             answer = read_json(response, self.name)
-            doc = _codec.document(answer, response, "create the model")
+            doc = _envelopes.document(answer, response, "create the model")
             if doc is not None:
                 model: Model = _codec.structure(doc, Model, response, "create the model")
                 return model
@@ -175,7 +175,7 @@ class SeliseProvider(Provider):
         if not isinstance(body, Mapping):
             raise _codec.protocol_error(response, "delete the model", "a body that is not an object")
         doc = fold(body)
-        if _codec.is_failure(doc):
+        if _envelopes.is_failure(doc):
             raise envelope_error(body, response, "delete the model")
         detail = doc.get("detail")
         return Deletion(self.name, model_id, True, detail if isinstance(detail, str) else None)
@@ -185,7 +185,7 @@ class SeliseProvider(Provider):
         _validation.check_model_id(model_id)
         response = yield self._scoped("POST", f"/models/{model_id}/validate", "validate", idempotent=True)
         body = read_json(response, self.name)
-        if isinstance(body, Mapping) and _codec.is_failure(fold(body)):
+        if isinstance(body, Mapping) and _envelopes.is_failure(fold(body)):
             raise envelope_error(body, response, "validate the model")
         result: Validation = _codec.structure(body, Validation, response, "validate the model")
         return result if result.model_id else _with_id(result, model_id)
@@ -210,14 +210,14 @@ class SeliseProvider(Provider):
     def agent_models(self) -> Flow[tuple[AgentModel, ...]]:
         """``GET /agents/models``: the models SELISE AI agents can use."""
         response = yield self.request("GET", "/agents/models", operation="agent_models")
-        items, _, _ = _codec.listing(read_json(response, self.name), response, "list agent models")
+        items, _, _ = _envelopes.listing(read_json(response, self.name), response, "list agent models")
         return tuple(_codec.structure_all(items, AgentModel, response, "list agent models"))
 
     def catalogue(self, vendor: str) -> Flow[tuple[CatalogueEntry, ...]]:
         """``GET /models/seed/providers/{vendor}``: the models SELISE knows a vendor offers."""
         vendor = _validation.check_vendor(vendor)
         response = yield self.request("GET", f"/models/seed/providers/{vendor}", operation="catalogue")
-        items, _, _ = _codec.listing(read_json(response, self.name), response, "list the catalogue")
+        items, _, _ = _envelopes.listing(read_json(response, self.name), response, "list the catalogue")
         return tuple(_codec.structure_all(items, CatalogueEntry, response, "list the catalogue"))
 
     def upsert_catalogue(self, vendor: str, entries: Any) -> Flow[CatalogueUpdate]:
@@ -231,7 +231,7 @@ class SeliseProvider(Provider):
         detail = None
         if isinstance(answer, Mapping):
             doc = fold(answer)
-            if _codec.is_failure(doc):
+            if _envelopes.is_failure(doc):
                 raise envelope_error(answer, response, "update the catalogue")
             detail = doc.get("detail") if isinstance(doc.get("detail"), str) else None
         return CatalogueUpdate(vendor=vendor, count=len(checked), detail=detail)

@@ -15,6 +15,14 @@ _INVALID = frozenset({"invalid", "failed", "failure", "error"})
 _PENDING = frozenset({"", "pending", "notvalidated", "not_validated", "unvalidated", "none", "unknown"})
 
 
+_KINDS = {
+    **dict.fromkeys(_VALID, "valid"),
+    **dict.fromkeys(_INVALID, "invalid"),
+    **dict.fromkeys(_PENDING, "pending"),
+}
+_STATUSES = {"valid": ModelStatus.AVAILABLE, "invalid": ModelStatus.FAILED, "pending": ModelStatus.PENDING}
+
+
 class _Unknown:
     """A value that is present but unreadable (the status becomes UNKNOWN, nothing raises)."""
 
@@ -30,14 +38,8 @@ def validation_kind(value: Any) -> str | None:
         return "valid" if value else "invalid"
     if not isinstance(value, str):
         return None
-    lowered = value.strip().lower()
-    if lowered in _VALID:
-        return "valid"
-    if lowered in _INVALID:
-        return "invalid"
-    if lowered in _PENDING:
-        return "pending"
-    return None
+    kind = _KINDS.get(value)
+    return kind if kind is not None else _KINDS.get(value.strip().lower())
 
 
 def model_status(active: bool | _Unknown | None, validation: Any) -> ModelStatus:
@@ -46,18 +48,14 @@ def model_status(active: bool | _Unknown | None, validation: Any) -> ModelStatus
         return ModelStatus.INACTIVE
     if active is UNREADABLE:
         return ModelStatus.UNKNOWN
-    kind = validation_kind(validation)
-    if kind == "invalid":
-        return ModelStatus.FAILED
-    if kind == "valid":
-        return ModelStatus.AVAILABLE
-    if kind == "pending":
-        return ModelStatus.PENDING
-    return ModelStatus.UNKNOWN
+    kind = _KINDS.get(validation) if validation.__class__ is str else None
+    if kind is None:
+        kind = validation_kind(validation)
+    return _STATUSES.get(kind, ModelStatus.UNKNOWN) if kind is not None else ModelStatus.UNKNOWN
 
 
 def mask_key(value: str) -> str:
     """The server masks keys; a key that arrives unmasked is masked here before it is kept."""
-    if "*" in value or "..." in value or "\u2022" in value:
+    if "..." in value or "*" in value or "\u2022" in value:
         return value
     return "***" + value[-4:] if len(value) >= 16 else "***"

@@ -54,59 +54,54 @@ def fold(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 Fields = tuple[tuple[str, tuple[str, ...]], ...]
 """Field names with their folded aliases, in order of preference."""
-Plan = tuple[Callable[[Any], Any] | None, Callable[[Any], Any], int, tuple[tuple[int, tuple[Any, ...]], ...]]
+Plan = tuple[Callable[[Any], Any], tuple[tuple[int, tuple[int, ...]], ...]]
+"""How to read one key layout: a picker over the document's values, and multi-spelling fields."""
 _PLANS: dict[tuple[int, tuple[Any, ...]], Plan] = {}
+_LAST: dict[int, tuple[tuple[Any, ...], Plan]] = {}
 _PLAN_CACHE_LIMIT = 256
 
 
 def resolve(doc: Mapping[str, Any], fields: Fields) -> tuple[Any, ...]:
     """The value of each of ``fields`` (two or more) in ``doc``, in order, under any spelling.
 
-    None stands for absent or null. Answers of one server share one key layout, so the alias
-    lookup is planned once per layout (the tuple of keys); each further document is then read
-    by two ``itemgetter`` calls.
+    None stands for absent or null. The documents of one answer share one key layout, so the
+    alias lookup is planned once per layout and each document is then read by position: one
+    comparison of its keys with the last layout seen (identical key objects within one
+    ``json.loads``) and one ``itemgetter`` call over its values.
     """
-    shape = (id(fields), tuple(doc))
-    plan = _PLANS.get(shape)
-    if plan is None:
-        plan = _plan(doc, fields)
-        if len(_PLANS) < _PLAN_CACHE_LIMIT:
-            _PLANS[shape] = plan
-    getter, picker, count, several = plan
-    if getter is None:
-        found: tuple[Any, ...] = (None,)
-    elif count == 1:
-        found = (getter(doc), None)
+    keys = tuple(doc)
+    last = _LAST.get(id(fields))
+    if last is not None and last[0] == keys:
+        plan = last[1]
     else:
-        found = (*getter(doc), None)
-    row: tuple[Any, ...] = picker(found)
+        plan = _PLANS.get((id(fields), keys)) or _plan(keys, fields)
+        _LAST[id(fields)] = (keys, plan)
+    picker, several = plan
+    values = (*doc.values(), None)
+    row: tuple[Any, ...] = picker(values)
     if not several:
         return row
-    values = list(row)
-    for index, keys in several:
-        values[index] = next((doc[key] for key in keys if doc[key] is not None), None)
-    return tuple(values)
+    found = list(row)
+    for index, positions in several:
+        found[index] = next((values[i] for i in positions if values[i] is not None), None)
+    return tuple(found)
 
 
-def _plan(doc: Mapping[str, Any], fields: Fields) -> Plan:
-    raw: dict[str, Any] = {}
-    for key in doc:
-        raw.setdefault(fold_key(str(key)), key)
-    singles: list[Any] = []
-    positions: list[int] = []
+def _plan(keys: tuple[Any, ...], fields: Fields) -> Plan:
+    where: dict[str, int] = {}
+    for position, key in enumerate(keys):
+        where.setdefault(fold_key(str(key)), position)
+    picks: list[int] = []
     several = []
     for index, (_, aliases) in enumerate(fields):
-        keys = tuple(raw[alias] for alias in aliases if alias in raw)
-        if len(keys) == 1:
-            positions.append(len(singles))
-            singles.append(keys[0])
-        else:
-            positions.append(-1)
-            if keys:
-                several.append((index, keys))
-    # -1 picks the None that resolve() appends after the values found.
-    getter = operator.itemgetter(*singles) if singles else None
-    return getter, operator.itemgetter(*positions), len(singles), tuple(several)
+        positions = tuple(where[alias] for alias in aliases if alias in where)
+        picks.append(positions[0] if len(positions) == 1 else -1)  # -1: the None after the values
+        if len(positions) > 1:
+            several.append((index, positions))
+    plan: Plan = (operator.itemgetter(*picks), tuple(several))
+    if len(_PLANS) < _PLAN_CACHE_LIMIT:
+        _PLANS[(id(fields), keys)] = plan
+    return plan
 
 
 def as_text(value: Any, field: str) -> str:

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from modelreg_selise import SeliseDetails, configure_converter
-from modelreg_selise._codec import listing, structure
+from modelreg_selise._codec import structure
+from modelreg_selise._envelopes import listing
 from modelreg_selise._status import model_status
 
 import modelreg
