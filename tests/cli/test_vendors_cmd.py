@@ -230,3 +230,23 @@ def test_list_table_notes_the_providers_it_could_not_ask(cli: Invoke, monkeypatc
     assert result.exit_code == 1  # scriptix is unreachable
     assert "Note: selise is not listed: not configured: set SELISE_BLOCKS_KEY" in result.stderr
     assert "key-for-a-host" not in result.stderr
+
+
+def test_a_third_party_api_key_given_with_set_never_shows_in_output_or_logs(cli: Invoke) -> None:
+    secret = "sk-live-0123456789abcdef"
+    fields = {
+        "display_name": "My GPT",
+        "vendor": "openai",
+        "service_platform": "official_api",
+        "version": "v1",
+        "model_name": "gpt-4o",
+        "api_key": secret,
+    }
+    pairs = [f"--set={key}={value}" for key, value in fields.items()]
+    result = cli("-vv", "--sandbox", "create", "selise", *pairs, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert parse(result)["name"] == "My GPT"
+    assert "POST" in result.stderr
+    assert secret not in result.stdout + result.stderr
+    shown = cli("--sandbox", "get", parse(result)["ref"], "--json", "--raw")
+    assert secret not in shown.stdout
