@@ -34,12 +34,15 @@ class Walk:
         # With a limit, pages past the one that would reach it are never fetched ahead: they
         # may not be needed at all (a shifted page may still call for one more, sequentially).
         self._needed = math.ceil(limit / page_size) if limit else None
-        # Remember the ids of the pages that may overlap the next one: the pages fetched
-        # concurrently with it, and as many again for shifts that happened meanwhile.
-        self._memory = 2 * self.window + 2
+        # Remember the ids of the pages that may overlap the next one: those fetched with it (two
+        # windows), as many again for shifts that happened meanwhile, and never fewer than
+        # REMEMBERED ids, since a shift is counted in models, not pages.
+        self._memory = max((4 * self.window + 2) * page_size, REMEMBERED)
         self._pages: deque[tuple[str, ...]] = deque()
+        self._remembered = 0
         self._seen: Counter[str] = Counter()
         self._previous: tuple[str, ...] = ()
+        self._previous_total: int | None = None
         self._stalled = 0
 
     def planned(self, number: int) -> bool:
@@ -54,13 +57,16 @@ class Walk:
     def accept(self, page: Page[Model]) -> list[Model]:
         """The models of ``page`` to yield, in order: new ones only, and no more than the limit."""
         ids = tuple(model.id for model in page.items)
-        if ids and ids == self._previous:
+        # The same models again under the same total: the server ignores ``page``. (A changed
+        # total means a whole page of models was inserted meanwhile; without a total the two
+        # cannot be told apart, and stopping loudly is the safer guess.)
+        if ids and ids == self._previous and page.total == self._previous_total:
             raise ProtocolError(
                 f"{self.provider} returned page {page.page} with the same models as the page before; "
                 "the server seems to ignore the page parameter, so the listing stops here",
                 provider=self.provider,
             )
-        self._previous = ids
+        self._previous, self._previous_total = ids, page.total
         if page.total is not None:
             # The latest total wins: a listing that grew during the walk is planned further.
             self._last_page = max(1, math.ceil(page.total / self.page_size))
@@ -77,9 +83,11 @@ class Walk:
 
     def _remember(self, ids: tuple[str, ...]) -> None:
         self._pages.append(ids)
+        self._remembered += len(ids)
         self._seen.update(ids)
-        if len(self._pages) > self._memory:
+        while self._remembered - len(self._pages[0]) >= self._memory:
             forgotten = self._pages.popleft()
+            self._remembered -= len(forgotten)
             self._seen.subtract(forgotten)
             for model_id in forgotten:
                 if self._seen[model_id] <= 0:
@@ -87,13 +95,18 @@ class Walk:
 
     def _check_progress(self, page: Page[Model], ids: tuple[str, ...], fresh: list[Model]) -> None:
         """Stop a walk whose pages keep repeating known models: it would never end."""
-        self._stalled = self._stalled + 1 if ids and not fresh else 0
-        if self._stalled > self._memory:
+        self._stalled = self._stalled + len(ids) if ids and not fresh else 0
+        # Past the ids it remembers, the walk could no longer tell a repeat from a new model.
+        if self._stalled >= self._memory:
             raise ProtocolError(
-                f"{self.provider} returned {self._stalled} pages in a row (up to page {page.page}) holding only "
-                "models listed already; the listing does not advance, so it stops here",
+                f"{self.provider} returned {self._stalled} models in a row (up to page {page.page}) that were "
+                "listed already; the listing does not advance, so it stops here",
                 provider=self.provider,
             )
+
+
+REMEMBERED = 1000
+"""The fewest recent ids a walk remembers to skip models that pages shifting under it repeat."""
 
 
 def walk_sync(walk: Walk, fetch: Callable[[int], Page[Model]]) -> Iterator[Model]:
