@@ -12,13 +12,13 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-import attrs
 import cattrs
 import httpx
 
 from modelreg import Model, ModelStatus, Page
 from modelreg.errors import ProtocolError
 from modelreg.provider import excerpt, parse_timestamp, read_json
+from modelreg_scriptix._builders import slot_builder
 from modelreg_scriptix._records import (
     STATUS_BY_CODE,
     ScriptixDetails,
@@ -32,6 +32,7 @@ T = TypeVar("T")
 
 _UNKNOWN = ModelStatus.UNKNOWN
 _UTC = timezone.utc
+_fromisoformat = datetime.fromisoformat
 _KINDS = {1: "train", 2: "test", "train": "train", "test": "test"}
 
 
@@ -43,7 +44,7 @@ def configure_converter(converter: cattrs.Converter) -> None:
     """Register Scriptix's structure hooks (models, details, metrics, training data) on ``converter``."""
     converter.register_structure_hook(datetime, lambda value, _: _timestamp(value, "timestamp"))
     converter.register_structure_hook(TrainingMetrics, lambda value, _: _metrics(value))
-    converter.register_structure_hook(ScriptixDetails, lambda value, _: _details(_object(value, "model")))
+    converter.register_structure_hook(ScriptixDetails, lambda value, _: _details(value))
     # By predicate: registering the class itself makes cattrs resolve Model's annotations in the
     # module it claims (``modelreg``, rewritten for tracebacks), where they do not resolve.
     converter.register_structure_hook_func(lambda cls: cls is Model, lambda value, _: _model(value))
@@ -133,87 +134,128 @@ def _page(body: Any, number: int, page_size: int) -> Page[Model]:
 
 
 def _model(data: Any) -> Model:
+    # One flat function with the checks inlined: it runs for every model of a page, and function
+    # calls are most of what normalizing costs beyond json.loads.
     if type(data) is not dict:
         raise Malformed(f"a model must be a JSON object, got {type(data).__name__}")
     get = data.get
-    name = get("name")
-    if type(name) is not str:
-        raise Malformed(f"model 'name' must be a string, got {name!r}")
-    model_id = get("id")
-    code = get("training_status")
-    description = get("description")
-    if description is not None and type(description) is not str:
-        raise Malformed(f"'description' must be a string, got {description!r}")
-    return Model(
-        provider=PROVIDER,
-        id=str(model_id) if type(model_id) is int else _id(model_id, "model"),
-        name=name,
-        description=description,
-        status=STATUS_BY_CODE.get(code, _UNKNOWN) if type(code) is int else _UNKNOWN,
-        created_at=_timestamp(get("created_at"), "created_at"),
-        updated_at=_timestamp(get("updated_at"), "updated_at"),
-        details=_details(data),
-        raw=data,
+    name, model_id, code, description = get("name"), get("id"), get("training_status"), get("description")
+    model_key, language, base_model, message = (
+        get("model_key"),
+        get("language"),
+        get("base_model"),
+        get("status_message"),
     )
-
-
-def _details(data: dict[str, Any]) -> ScriptixDetails:
-    get = data.get
-    code = get("training_status")
+    if type(name) is not str or (
+        (description is not None and type(description) is not str)
+        or (model_key is not None and type(model_key) is not str)
+        or (language is not None and type(language) is not str)
+        or (base_model is not None and type(base_model) is not str)
+        or (message is not None and type(message) is not str)
+    ):
+        raise _not_text(data)
+    created, updated = get("created_at"), get("updated_at")
+    started, finished = get("started_training_at"), get("finished_training_at")
+    try:
+        # Every documented timestamp carries an offset ("Z"): parsed in C, and aware already.
+        created = None if created is None else _fromisoformat(created)
+        updated = None if updated is None else _fromisoformat(updated)
+        started = None if started is None else _fromisoformat(started)
+        finished = None if finished is None else _fromisoformat(finished)
+        if not (_aware(created) and _aware(updated) and _aware(started) and _aware(finished)):
+            raise ValueError("a timestamp without an offset")
+    except (TypeError, ValueError):
+        created, updated = _timestamp(get("created_at"), "created_at"), _timestamp(get("updated_at"), "updated_at")
+        started = _timestamp(get("started_training_at"), "started_training_at")
+        finished = _timestamp(get("finished_training_at"), "finished_training_at")
     progress = get("training_progress")
     if progress is not None and type(progress) is not int:
         if type(progress) is not float:
             raise Malformed(f"'training_progress' must be a number, got {progress!r}")
         progress = round(progress)
-    metrics = get("training_metrics")
-    started = get("started_training_at")
-    finished = get("finished_training_at")
-    error = get("error")
-    return _new_details(
-        _text(data, "model_key"),
-        _text(data, "language"),
-        _text(data, "base_model"),
-        code if type(code) is int else None,
-        _text(data, "status_message"),
+    if type(code) is int:
+        status = STATUS_BY_CODE.get(code, _UNKNOWN)
+    else:
+        code, status = None, _UNKNOWN
+    metrics, error = get("training_metrics"), get("error")
+    details = _new_details(
+        model_key,
+        language,
+        base_model,
+        code,
+        message,
         progress,
-        None if started is None else _timestamp(started, "started_training_at"),
-        None if finished is None else _timestamp(finished, "finished_training_at"),
+        started,
+        finished,
         None if metrics is None else _metrics(metrics),
         None if error is None else _error_text(error),
     )
+    model: Model = _new_model(
+        PROVIDER,
+        str(model_id) if type(model_id) is int else _id(model_id, "model"),
+        name,
+        description,
+        status,
+        created,
+        updated,
+        details,
+        data,
+    )
+    return model
+
+
+def _details(data: Any) -> ScriptixDetails:
+    """A model's details alone (for ``structure(..., ScriptixDetails)``): parsed with their model."""
+    data = _object(data, "model")
+    details: ScriptixDetails = _model({**data, "id": data.get("id", 0), "name": data.get("name", "")}).details
+    return details
+
+
+def _aware(moment: datetime | None) -> bool:
+    return moment is None or moment.tzinfo is not None
+
+
+def _not_text(data: dict[str, Any]) -> Malformed:
+    if type(data.get("name")) is not str:
+        return Malformed(f"model 'name' must be a string, got {data.get('name')!r}")
+    for key in ("description", "model_key", "language", "base_model", "status_message"):
+        value = data.get(key)
+        if value is not None and type(value) is not str:
+            return Malformed(f"{key!r} must be a string, got {value!r}")
+    return Malformed("a text field is not a string")
 
 
 def _metrics(value: Any) -> TrainingMetrics:
-    value = _object(value, "training_metrics")
-    return _new_metrics(
-        _number(value.get("word_error_rate"), "word_error_rate"),
-        _number(value.get("accuracy_improvement"), "accuracy_improvement"),
+    if type(value) is not dict:
+        raise Malformed(f"training_metrics must be a JSON object, got {type(value).__name__}")
+    rate, gain = value.get("word_error_rate"), value.get("accuracy_improvement")
+    metrics: TrainingMetrics = _new_metrics(
+        rate if type(rate) is float else _number(rate, "word_error_rate"),
+        gain if type(gain) is float else _number(gain, "accuracy_improvement"),
     )
+    return metrics
 
 
-def _slot_builder(cls: type[T]) -> Callable[..., T]:
-    """A positional constructor for a frozen, slotted attrs class that has no validators or converters.
-
-    A frozen class's ``__init__`` routes each field through ``object.__setattr__``; filling the
-    slots directly is about twice as fast, and building details is most of normalizing a page.
-    """
-    fields = attrs.fields(cls)  # type: ignore[arg-type]  # T is bound to attrs classes at the call sites
-    if any(f.validator or f.converter for f in fields) or "__slots__" not in vars(cls):
-        raise TypeError(f"{cls.__name__} needs its __init__: it validates or converts fields")
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    arguments = ", ".join(f"a{i}" for i in range(len(fields)))
-    lines = [f"def build({arguments}):", "    o = new(cls)"]
-    for index, field in enumerate(fields):
-        namespace[f"set{index}"] = vars(cls)[field.name].__set__
-        lines.append(f"    set{index}(o, a{index})")
-    lines.append("    return o")
-    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the class's own field names
-    builder: Callable[..., T] = namespace["build"]
-    return builder
-
-
-_new_details = _slot_builder(ScriptixDetails)
-_new_metrics = _slot_builder(TrainingMetrics)
+# Argument orders of the builders, as the calls above pass them.
+_new_model = slot_builder(
+    Model, ("provider", "id", "name", "description", "status", "created_at", "updated_at", "details", "raw")
+)
+_new_details = slot_builder(
+    ScriptixDetails,
+    (
+        "model_key",
+        "language",
+        "base_model",
+        "training_status",
+        "status_message",
+        "training_progress",
+        "started_training_at",
+        "finished_training_at",
+        "training_metrics",
+        "error",
+    ),
+)
+_new_metrics = slot_builder(TrainingMetrics, ("word_error_rate", "accuracy_improvement"))
 
 
 def _upload(value: Any, model_id: str = "") -> TrainingDataUpload:

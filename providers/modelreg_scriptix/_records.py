@@ -47,7 +47,9 @@ NAME_MAX = 200
 DESCRIPTION_MAX = 1000
 
 
-@attrs.frozen
+# Dict classes rather than slotted ones: the codec fills one __dict__ per record, which is faster
+# than filling ten slots (see _builders.py).
+@attrs.frozen(slots=False)
 class TrainingMetrics:
     """The quality figures of a trained model (units not stated by Scriptix; percentages in its samples)."""
 
@@ -55,7 +57,7 @@ class TrainingMetrics:
     accuracy_improvement: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ScriptixDetails:
     """Every documented Scriptix model field that ``Model`` does not already hold, typed."""
 
