@@ -80,3 +80,45 @@ def test_no_cassette_holds_the_test_credentials() -> None:
     assert len(texts) >= 25
     for text in texts:
         assert "sk-test-scriptix" not in text and "Bearer sk" not in text
+
+
+def test_builders_make_the_same_records_as_the_constructors() -> None:
+    import attrs
+    from modelreg_scriptix._builders import slot_builder
+
+    from modelreg import ModelStatus
+
+    details = slot_builder(ScriptixDetails, ("language", "training_status"))("en", 4)
+    assert details == ScriptixDetails(language="en", training_status=4) and details.model_key is None
+    model = slot_builder(Model, ("provider", "id", "name"))("scriptix", "1", "n")
+    assert model == Model(provider="scriptix", id="1", name="n") and model.status is ModelStatus.UNKNOWN
+    assert model.raw == {} and slot_builder(Model, ("provider", "id", "name"))("s", "2", "m").raw is not model.raw
+
+    @attrs.frozen
+    class Checked:
+        value: int = attrs.field(validator=attrs.validators.gt(0))
+
+    build = slot_builder(Checked, ("value",))
+    assert build(3) == Checked(3)
+    try:
+        build(-1)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a validated class must go through its __init__")
+
+
+def test_a_builder_refuses_unknown_fields_and_missing_required_ones() -> None:
+    import attrs
+    import pytest
+    from modelreg_scriptix._builders import slot_builder
+
+    @attrs.frozen
+    class Required:
+        needed: int
+        optional: int = 0
+
+    with pytest.raises(TypeError, match="no field"):
+        slot_builder(Required, ("needed", "other"))
+    with pytest.raises(TypeError, match="no default"):
+        slot_builder(Required, ("optional",))
