@@ -167,11 +167,17 @@ class ScriptixSandbox(TrainingRoutes):
         return details
 
     def insert(
-        self, name: str, language: str, base_model: str = "general", description: str | None = None
+        self,
+        name: str,
+        language: str,
+        base_model: str = "general",
+        description: str | None = None,
+        *,
+        when: float | None = None,
     ) -> dict[str, Any]:
-        """Store a new model in status 1 and return its document."""
+        """Store a new model in status 1 (created ``when``, default now) and return its document."""
         model_id = self.store.next_id("models")
-        stamp = iso(self.now())
+        stamp = iso(self.now() if when is None else when)
         doc = {
             "id": model_id,
             "model_key": f"custom_model_{model_id}",
@@ -190,7 +196,9 @@ class ScriptixSandbox(TrainingRoutes):
     def seed(self) -> None:
         """Add five models, one in each training status, with training data where it belongs."""
         now = self.now()
-        trained = self.insert("Medical Cardiology EN", "en", "medical", "Cardiology consultations and reports")
+        trained = self.insert(
+            "Medical Cardiology EN", "en", "medical", "Cardiology consultations and reports", when=now - 4 * DAY
+        )
         self._add_data(trained, "cardiology_01.mp3", "train", now - 3 * DAY)
         self._add_data(trained, "cardiology_test.wav", "test", now - 3 * DAY)
         started, finished = now - 2 * DAY, now - 2 * DAY + 7 * 3600
@@ -205,31 +213,27 @@ class ScriptixSandbox(TrainingRoutes):
         )
         self.store.put("models", str(trained["id"]), trained)
 
-        training = self.insert("Legal Contracts NL", "nl", "legal")
+        training = self.insert("Legal Contracts NL", "nl", "legal", when=now - 2 * DAY)
         self._add_data(training, "contracts_01.flac", "train", now - DAY)
-        training.update(training_status=2)
-        self.store.put("models", str(training["id"]), training)
-        self.store.put(
-            "training",
-            str(training["id"]),
-            {"started": now - 0.4 * self.training_duration, "duration": self.training_duration, "fail": False},
-        )
+        began = now - 0.4 * self.training_duration
+        self.store.put("training", str(training["id"]), {"started": began, "duration": self.training_duration})
         training.update(
             training_status=3,
             status_message=STATUS_MESSAGES[3],
             training_progress=40,
-            started_training_at=iso(now - 0.4 * self.training_duration),
+            started_training_at=iso(began),
+            updated_at=iso(began),
         )
         self.store.put("models", str(training["id"]), training)
 
-        ready = self.insert("Tech Support DE", "de", "technical", "Helpdesk calls about networking")
+        ready = self.insert("Tech Support DE", "de", "technical", "Helpdesk calls about networking", when=now - DAY)
         self._add_data(ready, "helpdesk_01.wav", "train", now - 3600)
-        ready.update(training_status=2, status_message=STATUS_MESSAGES[2])
+        ready.update(training_status=2, status_message=STATUS_MESSAGES[2], updated_at=iso(now - 3600))
         self.store.put("models", str(ready["id"]), ready)
 
-        self.insert("Sales Calls EN", "en", "general")
+        self.insert("Sales Calls EN", "en", "general", when=now - 3600)
 
-        failed = self.insert("Radiology FR", "fr", "medical", "MRI and CT report dictation")
+        failed = self.insert("Radiology FR", "fr", "medical", "MRI and CT report dictation", when=now - 3 * DAY)
         self._add_data(failed, "radiologie_01.m4a", "train", now - 2 * DAY)
         failed.update(
             training_status=5,
@@ -238,6 +242,7 @@ class ScriptixSandbox(TrainingRoutes):
             training_progress=50,
             started_training_at=iso(now - DAY),
             finished_training_at=iso(now - DAY + 3 * 3600),
+            updated_at=iso(now - DAY + 3 * 3600),
         )
         self.store.put("models", str(failed["id"]), failed)
 
