@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import platform
 import sys
 from collections.abc import Callable
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(available)}")
     sections = []
     missed = 0
+    load_before = _load()
     for name in args.names or list(available):
         print(f"running {name} ...", file=sys.stderr, flush=True)
         result = available[name]()
@@ -53,18 +55,26 @@ def main(argv: list[str] | None = None) -> int:
         sections.append(section)
         missed += sum(1 for _, passed, _ in result.checks if not passed)
     if args.write_readme:
-        _write_readme("\n".join(sections))
+        _write_readme("\n".join(sections), f"{load_before} before, {_load()} after")
     print(f"{missed} target(s) missed" if missed else "every target met", file=sys.stderr)
     return 1 if missed and args.strict else 0
 
 
-def _write_readme(tables: str) -> None:
+def _load() -> str:
+    """The machine's one-minute load average and its number of CPUs, e.g. ``1.2 on 2 CPUs``."""
+    try:
+        return f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    except OSError:
+        return "unknown"
+
+
+def _write_readme(tables: str, load: str) -> None:
     text = README.read_text()
     head, _, rest = text.partition(START)
     _, _, tail = rest.partition(END)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     where = f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}"
-    README.write_text(f"{head}{START}\n_Measured {stamp} on {where}._\n\n{tables}{END}{tail}")
+    README.write_text(f"{head}{START}\n_Measured {stamp} on {where}; load average {load}._\n\n{tables}{END}{tail}")
 
 
 if __name__ == "__main__":
