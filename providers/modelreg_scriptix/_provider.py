@@ -21,7 +21,9 @@ from modelreg_scriptix._validation import (
     UPDATE_FIELDS,
     check_id,
     create_body,
+    id_issue,
     list_params,
+    raise_if,
     update_body,
 )
 
@@ -148,7 +150,7 @@ class ScriptixProvider(Provider):
             body = update_body(fields)
         except ValidationFailed as exc:
             issues += exc.issues
-        _raise(issues)
+        raise_if(issues)
         response = yield self.request(
             "POST", f"{MODELS}/{int(model_id)}", operation="update", idempotent=True, json=body
         )
@@ -168,7 +170,7 @@ class ScriptixProvider(Provider):
             issues.append(Issue(("options", "wait"), f"wait must be True or False, got {wait!r}", "type"))
         elif not wait and any(options.get(k) is not None for k in TRAIN_OPTIONS[1:]):
             issues.append(Issue(("options", "wait"), "progress, timeout and poll_interval need wait=True", "missing"))
-        _raise(issues)
+        raise_if(issues)
         model_id = str(int(model_id))
         response = yield self.request("POST", f"{MODELS}/{model_id}/run", operation="train", json={})
         # Generation A answers 200 with the model; generation C answers 204 with no body.
@@ -219,7 +221,7 @@ class ScriptixProvider(Provider):
             audio_part, transcript_part = prepare_upload(audio, transcript, kind, filename)
         except ValidationFailed as exc:
             issues += exc.issues
-        _raise(issues)
+        raise_if(issues)
         model_id = str(int(model_id))
         base = self.request("PUT", f"{MODELS}/{model_id}/data", operation="upload_data", idempotent=False)
         mark = boundary(kind, audio_part, transcript_part)
@@ -287,18 +289,10 @@ def _languages(value: Any) -> frozenset[str]:
 
 
 def _id_issues(value: Any, what: str = "id") -> list[Issue]:
-    try:
-        check_id(value, what)
-    except ValidationFailed as exc:
-        return list(exc.issues)
-    return []
+    issue = id_issue(value, what)
+    return [issue] if issue else []
 
 
 def _two_ids(model_id: Any, data_id: Any) -> tuple[str, str]:
-    _raise(_id_issues(model_id) + _id_issues(data_id, "data_id"))
+    raise_if(_id_issues(model_id) + _id_issues(data_id, "data_id"))
     return str(int(model_id)), str(int(data_id))
-
-
-def _raise(issues: list[Issue]) -> None:
-    if issues:
-        raise ValidationFailed(issues, provider="scriptix")

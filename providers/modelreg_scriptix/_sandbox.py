@@ -44,8 +44,7 @@ class ScriptixSandbox(TrainingRoutes):
                 400, {"error": "Bad Request", "message": "Invalid query parameters", "details": details}
             )
         assert page is not None and per_page is not None
-        jobs = self._jobs()
-        docs = [self.refresh(doc, jobs.get(str(doc["id"]))) for doc in self.store.scan("models")]
+        docs = [self.refresh(doc) for doc in self.store.scan("models")]
         wanted = {key: params[key] for key in ("language", "base_model") if key in params}
         matching = [
             doc
@@ -128,15 +127,6 @@ class ScriptixSandbox(TrainingRoutes):
         return httpx.Response(204)
 
     # -- helpers -----------------------------------------------------------------------------
-
-    def _jobs(self) -> dict[str, dict[str, Any]]:
-        jobs: dict[str, dict[str, Any]] = {}
-        for doc in self.store.scan("models"):
-            if doc.get("training_status") == 3:
-                job = self.store.get("training", str(doc["id"]))
-                if job is not None:
-                    jobs[str(doc["id"])] = job
-        return jobs
 
     def _field_errors(self, body: dict[str, Any], *, creating: bool) -> dict[str, str]:
         details: dict[str, str] = {}

@@ -159,12 +159,12 @@ class ScriptixSandboxBase(Sandbox):
         doc = self.store.get("models", str(int(model_id)))
         return self.refresh(doc) if doc is not None else None
 
-    def refresh(self, doc: dict[str, Any], job: dict[str, Any] | None = None) -> dict[str, Any]:
+    def refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
         """Advance a training model's progress to the clock's time, saving what changed."""
         if doc.get("training_status") != 3:
             return doc
         key = str(doc["id"])
-        job = job if job is not None else self.store.get("training", key)
+        job = self.store.get("training", key)
         if job is None:
             return doc
         now = self.now()
