@@ -78,7 +78,6 @@ _MODEL_FIELDS: Fields = (
 )
 
 
-_TEXT_TYPES = frozenset({str, type(None)})
 _TEXTS = (
     "display_name",
     "description",
@@ -147,12 +146,26 @@ def _structure_model(raw: Any, _: Any) -> Model:
         model_id = str(model_id)
     if not model_id:
         raise BadField("_id", model_id, "a string id")
-    texts = (name, description, vendor, model_name, version, platform, model_type, base_url, api_version, deployment)
-    if not _TEXT_TYPES.issuperset(map(type, (*texts, organization, project))):
-        name, description, vendor, model_name, version, platform, model_type, base_url, api_version, deployment = map(
-            _text, texts, _TEXTS
+    # One inline check for the common case (every text field a string or absent), no allocation.
+    if not (
+        (name is None or name.__class__ is str)
+        and (description is None or description.__class__ is str)
+        and (vendor is None or vendor.__class__ is str)
+        and (model_name is None or model_name.__class__ is str)
+        and (version is None or version.__class__ is str)
+        and (platform is None or platform.__class__ is str)
+        and (model_type is None or model_type.__class__ is str)
+        and (base_url is None or base_url.__class__ is str)
+        and (api_version is None or api_version.__class__ is str)
+        and (deployment is None or deployment.__class__ is str)
+        and (organization is None or organization.__class__ is str)
+        and (project is None or project.__class__ is str)
+    ):
+        texts = (name, description, vendor, model_name, version, platform, model_type, base_url)
+        name, description, vendor, model_name, version, platform, model_type, base_url = map(_text, texts, _TEXTS)
+        api_version, deployment, organization, project = map(
+            _text, (api_version, deployment, organization, project), _TEXTS[len(texts) :]
         )
-        organization, project = _text(organization, _TEXTS[-2]), _text(project, _TEXTS[-1])
     active = active_value if active_value.__class__ is bool else flag(active_value)
     if validation is None and is_valid is not None:
         validation = is_valid if flag(is_valid) is None else flag(is_valid)
@@ -164,6 +177,15 @@ def _structure_model(raw: Any, _: Any) -> Model:
         validation_status = as_text(validation, "validation_status")
     if key is not None and key.__class__ is not str:
         raise BadField("api_key", key, "a string")
+    # A model never changed since it was made has one date thrice: parse it once.
+    created_at = None if created is None else _when(created, "CreatedDate")
+    updated_at = created_at if updated == created else None if updated is None else _when(updated, "LastUpdatedDate")
+    if validated is None:
+        validated_at = None
+    elif validated == updated:
+        validated_at = updated_at
+    else:
+        validated_at = _when(validated, "LastValidatedDate")
     # Positional, in SeliseDetails' field order (see _records.py).
     details = SeliseDetails(
         vendor,
@@ -176,14 +198,14 @@ def _structure_model(raw: Any, _: Any) -> Model:
         base_url,
         tokens if tokens is None or tokens.__class__ is int else as_int(tokens, "MaxTokens"),
         temperature if temperature is None or temperature.__class__ is float else as_number(temperature, "DefaultTemp"),
-        None if key is None else mask_key(key),
+        key if key is None or "..." in key else mask_key(key),
         api_version,
         deployment,
         organization,
         project,
         {} if not parameters else as_map(parameters, "custom_parameters"),
         {} if not headers else as_map(headers, "custom_headers"),
-        None if validated is None else _when(validated, "LastValidatedDate"),
+        validated_at,
     )
     return Model(
         provider=PROVIDER,
@@ -191,8 +213,8 @@ def _structure_model(raw: Any, _: Any) -> Model:
         name=name or model_name or model_id,
         description=description,
         status=model_status(UNREADABLE if active_value is not None and active is None else active, validation),
-        created_at=None if created is None else _when(created, "CreatedDate"),
-        updated_at=None if updated is None else _when(updated, "LastUpdatedDate"),
+        created_at=created_at,
+        updated_at=updated_at,
         details=details,
         raw=raw,
     )
