@@ -309,3 +309,26 @@ def test_any_name_is_either_sent_or_rejected_with_a_name_issue(name: str) -> Non
             assert not valid and locs(error) == [("body", "name")]
         else:
             assert valid and recorder.json()["name"] == name
+
+
+def test_an_unknown_auth_header_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="auth_header"):
+        registry(Recorder(), auth_header="x-api-key")
+
+
+def test_auth_header_and_languages_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCRIPTIX_AUTH_HEADER", "x-zoom-s2t-key")
+    monkeypatch.setenv("SCRIPTIX_LANGUAGES", "nl, ca")
+    recorder = Recorder(answer(201, examples.CREATE_201))
+    with registry(recorder) as reg:
+        reg.create(name="Model", language="ca")
+        with pytest.raises(ValidationFailed):
+            reg.create(name="Model", language="en")
+    assert len(recorder.requests) == 1 and "x-zoom-s2t-key" in recorder.requests[0].headers
+
+
+def test_a_missing_key_is_a_configuration_error_naming_the_env_var() -> None:
+    import modelreg
+
+    with pytest.raises(ConfigurationError, match="SCRIPTIX_API_KEY"):
+        modelreg.connect("scriptix")
