@@ -9,6 +9,7 @@ import httpx
 
 from modelreg._engine import Program, Send, Sleep
 from modelreg._pacing import Pacer
+from modelreg.errors import ModelRegError
 
 T = TypeVar("T")
 
@@ -29,8 +30,11 @@ def run_sync(program: Program[T], client: httpx.Client, pacer: Pacer, sleep: Cal
                 continue
             with pacer.hold(action.operation, action.slot_timeout) as held:
                 try:
-                    value = client.send(action.request) if held else _no_slot(action, pacer)
-                except httpx.RequestError as exc:
+                    wait = action.prepare() if held else _no_slot(action, pacer)
+                    if wait > 0:
+                        sleep(wait)
+                    value = client.send(action.request)
+                except (httpx.RequestError, ModelRegError) as exc:
                     value = exc
 
 
@@ -55,8 +59,11 @@ async def run_async(
                 continue
             async with pacer.ahold(action.operation, action.slot_timeout) as held:
                 try:
-                    value = await client.send(action.request) if held else _no_slot(action, pacer)
-                except httpx.RequestError as exc:
+                    wait = action.prepare() if held else _no_slot(action, pacer)
+                    if wait > 0:
+                        await sleep(wait)
+                    value = await client.send(action.request)
+                except (httpx.RequestError, ModelRegError) as exc:
                     value = exc
 
 
@@ -65,7 +72,7 @@ def _no_slot(action: Send, pacer: Pacer) -> NoReturn:
     # which proves nothing was sent (so even a create may be retried).
     raise httpx.PoolTimeout(
         f"none of the {pacer.concurrency(action.operation)} concurrent {action.operation} requests allowed "
-        f"finished within {action.slot_timeout:.1f} s",
+        f"finished within the {action.slot_timeout or 0:.1f} s left of the deadline",
         request=action.request,
     )
 

@@ -8,6 +8,7 @@ authentication, pacing, retries with backoff, deadlines, error mapping, logging 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -40,14 +41,25 @@ REPLAYED = "_modelreg_replayed"
 """Set on an error or response that answered a retry after an earlier attempt's answer was lost."""
 
 
+def _no_wait() -> float:
+    return 0.0
+
+
 @attrs.frozen
 class Send:
-    """Action: send ``request`` (holding a concurrency slot of ``operation``)."""
+    """Action: take a concurrency slot of ``operation``, call ``prepare`` and wait what it says, send ``request``.
+
+    ``prepare`` takes the request's rate-limit token once the slot is held, so that the token's
+    time is the time the request really starts (a request that queued for a slot behind others
+    would otherwise start later than its token says, and bunch up with later ones at the vendor).
+    It may raise ``RateLimited`` (too long a wait) or ``TransportError`` (deadline passed).
+    """
 
     request: httpx.Request
     operation: str
     slot_timeout: float | None = None
-    """The longest to wait for a concurrency slot: the pool timeout, cut to what is left of the deadline."""
+    """The longest to wait for a concurrency slot: what is left of the call's deadline (None: no bound)."""
+    prepare: Callable[[], float] = _no_wait
 
 
 @attrs.frozen
@@ -161,11 +173,12 @@ class Engine:
         attempt = 0
         delay = 0.0
         while True:
-            yield from self._pace(operation, deadline, delay)
-            timeouts = self._timeouts(deadline)
-            request.extensions["timeout"] = timeouts
             started = self.clock()
-            outcome = yield Send(request, operation, timeouts.get("pool"))
+            slot_timeout = None if deadline is None else max(0.0, deadline - started)
+            prepare = functools.partial(self._prepare, request, operation, deadline, delay)
+            outcome = yield Send(request, operation, slot_timeout, prepare)
+            if isinstance(outcome, ModelRegError):
+                raise outcome  # from prepare: nothing was sent
             self._log(request.method, url, outcome, attempt, started)
             if idempotent and _unreadable(outcome):
                 # A 2xx whose JSON is cut short: read it again (the provider reports it if it stays broken).
@@ -206,8 +219,12 @@ class Engine:
         error = self.provider.error_for(outcome)
         return error.retry_after if isinstance(error, RateLimited) else None
 
-    def _pace(self, operation: str, deadline: float | None, backoff: float) -> Program[None]:
-        """Wait out ``backoff`` and ``operation``'s next start slot, or raise ``RateLimited`` when it is too far off."""
+    def _prepare(self, request: httpx.Request, operation: str, deadline: float | None, backoff: float) -> float:
+        """Take ``operation``'s next start slot and set the request's timeouts; return the wait before sending.
+
+        The wait covers ``backoff`` (a retry's) and pacing together. A wait longer than
+        ``max_wait`` or past the deadline raises ``RateLimited`` instead, taking no slot.
+        """
         now = self.clock()
         remaining = deadline - now if deadline is not None else None
         bound = self.max_wait if remaining is None else max(0.0, min(self.max_wait, remaining))
@@ -226,15 +243,15 @@ class Engine:
                 provider=name,
                 retry_after=wait,
             )
-        if wait > 0:
-            yield Sleep(wait)
+        request.extensions["timeout"] = self._timeouts(deadline, wait)
+        return wait
 
-    def _timeouts(self, deadline: float | None) -> dict[str, float | None]:
-        """The request's timeouts, each cut to what is left of the call's deadline."""
+    def _timeouts(self, deadline: float | None, wait: float) -> dict[str, float | None]:
+        """The request's timeouts, each cut to what will be left of the call's deadline after ``wait``."""
         timeouts = self.timeout.as_dict()
         if deadline is None:
             return timeouts
-        remaining = deadline - self.clock()
+        remaining = deadline - self.clock() - wait
         if remaining <= 0:
             raise TransportError(
                 f"{self.provider.name}: the call's deadline of {self.deadline:g} s has passed; raise deadline=",

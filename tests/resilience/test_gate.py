@@ -7,7 +7,6 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from modelreg._pacing import Gate
@@ -136,7 +135,7 @@ def test_a_call_that_waits_too_long_for_a_slot_fails_as_not_sent(toy: Path) -> N
     from tests.resilience.specs import SPECS
 
     sandbox = new_sandbox(SPECS["toy"])
-    registry = modelreg.connect("toy", sandbox=sandbox, timeout=httpx.Timeout(5.0, pool=0.02), max_retries=0)
+    registry = modelreg.connect("toy", sandbox=sandbox, deadline=0.05, max_retries=0)
     gate = registry._core.pacer.gate("create")
     assert gate is not None
     for _ in range(gate.slots):

@@ -156,3 +156,40 @@ async def test_registries_of_one_account_share_their_buckets_and_caps(toy: Path)
 def test_malformed_limits_are_a_configuration_error(toy: Path, limits: object) -> None:
     with pytest.raises(ConfigurationError, match="limits"):
         modelreg.connect("toy", token="t-123456", limits=limits)  # type: ignore[arg-type]
+
+
+async def test_concurrent_async_calls_never_exceed_the_cap_of_an_enforcing_sandbox(toy: Path) -> None:
+    import asyncio
+
+    # Caps only: on one shared simulated clock every task's wait moves time for all, so arrival
+    # times drift from token times in a way real latency does not (rates are checked above).
+    sandbox = new_sandbox(SPECS["toy"], enforce_limits=True, latency=0.5)
+    limits = {"list": Limit(concurrency=2)}
+    sandbox.limits = limits
+    registry = modelreg.connect_async("toy", sandbox=sandbox, limits=limits, max_retries=0)
+    async with registry:
+        await asyncio.gather(*(registry.list_page(1) for _ in range(20)))
+    assert sandbox.requests["list"] == 20  # a 429 would have raised: max_retries=0
+    assert sandbox.peak_in_flight["list"] == 2
+
+
+def test_a_request_takes_its_rate_token_only_once_it_holds_a_concurrency_slot(
+    toy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Otherwise a request queued behind slow ones starts later than its token says and bunches up."""
+    from modelreg._engine import Engine
+
+    sandbox = new_sandbox(SPECS["toy"])
+    registry = modelreg.connect("toy", sandbox=sandbox, limits={"list": Limit(calls=5, period=60, concurrency=1)})
+    gate = registry._core.pacer.gate("list")
+    assert gate is not None
+    busy_when_prepared = []
+    prepare = Engine._prepare
+
+    def spy(self: Engine, *args: object) -> float:
+        busy_when_prepared.append(gate.busy)
+        return prepare(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Engine, "_prepare", spy)
+    registry.list_page(1)
+    assert busy_when_prepared == [1]
