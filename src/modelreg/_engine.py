@@ -173,9 +173,14 @@ class Engine:
         attempt = 0
         delay = 0.0
         while True:
+            waited_until: float | None = None
+            if delay > 0:
+                # Back off before queueing for a slot, so that a failing request does not hold one.
+                waited_until = self.clock() + delay
+                yield Sleep(delay)
             started = self.clock()
             slot_timeout = None if deadline is None else max(0.0, deadline - started)
-            prepare = functools.partial(self._prepare, request, operation, deadline, delay)
+            prepare = functools.partial(self._prepare, request, operation, deadline, waited_until)
             outcome = yield Send(request, operation, slot_timeout, prepare)
             if isinstance(outcome, ModelRegError):
                 raise outcome  # from prepare: nothing was sent
@@ -219,17 +224,19 @@ class Engine:
         error = self.provider.error_for(outcome)
         return error.retry_after if isinstance(error, RateLimited) else None
 
-    def _prepare(self, request: httpx.Request, operation: str, deadline: float | None, backoff: float) -> float:
+    def _prepare(
+        self, request: httpx.Request, operation: str, deadline: float | None, waited_until: float | None
+    ) -> float:
         """Take ``operation``'s next start slot and set the request's timeouts; return the wait before sending.
 
-        The wait covers ``backoff`` (a retry's) and pacing together. A wait longer than
-        ``max_wait`` or past the deadline raises ``RateLimited`` instead, taking no slot.
+        ``waited_until`` is when a retry's backoff ended: a 429 block that it already waited out
+        does not count twice. A wait longer than ``max_wait`` or past the deadline raises
+        ``RateLimited`` instead, taking no slot.
         """
         now = self.clock()
         remaining = deadline - now if deadline is not None else None
         bound = self.max_wait if remaining is None else max(0.0, min(self.max_wait, remaining))
-        bound = max(bound, backoff)  # the retry's own backoff was checked against the deadline already
-        wait = self.pacer.reserve(operation, now, bound, now + backoff)
+        wait = self.pacer.reserve(operation, now, bound, waited_until)
         if wait > bound:
             name = self.provider.name
             limit = self.pacer.limit(operation)

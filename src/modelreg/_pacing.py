@@ -164,17 +164,19 @@ class Pacer:
             self._buckets[key] = Bucket(limit.calls, limit.period)
         return self._buckets[key]
 
-    def reserve(self, operation: str, now: float, max_wait: float, earliest: float | None = None) -> float:
+    def reserve(self, operation: str, now: float, max_wait: float, waited_until: float | None = None) -> float:
         """Spend a token and return the wait before using it; a longer wait than ``max_wait`` spends nothing.
 
-        ``earliest`` is when the caller wants to start at the soonest (a retry's backoff), so
-        that a backoff and a pacing wait overlap instead of adding up.
+        ``waited_until`` is when the caller's own backoff ended: a 429 block that ends by then was
+        waited out already (by the request that met the 429) and does not count twice.
         """
-        start = now if earliest is None else max(now, earliest)
         if not self.pace:
-            return start - now
+            return 0.0
         with self._lock:
-            start = max(start, self._closed_until.get(operation, start))
+            start = now
+            closed = self._closed_until.get(operation, now)
+            if waited_until is None or closed > waited_until:
+                start = max(start, closed)
             bucket = self._bucket(operation)
             if bucket is not None:
                 start = max(start, bucket.next_start(now))

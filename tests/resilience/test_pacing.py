@@ -53,18 +53,17 @@ def test_a_429_closes_the_operation_until_its_retry_after() -> None:
     assert pacer.reserve("list", 0.0, 60) == 0.0
 
 
-def test_pacing_off_ignores_buckets_and_429s_but_keeps_backoff() -> None:
+def test_pacing_off_ignores_buckets_and_429s() -> None:
     pacer = Pacer({"get": Limit(calls=1)}, pace=False)
     pacer.block("get", 30.0)
     assert pacer.reserve("get", 0.0, 60) == pacer.reserve("get", 0.0, 60) == 0.0
-    assert pacer.reserve("get", 0.0, 60, earliest=2.0) == 2.0
 
 
-def test_a_backoff_and_a_pacing_wait_overlap() -> None:
+def test_a_429_block_already_waited_out_by_a_backoff_does_not_count_twice() -> None:
     pacer = Pacer({})
     pacer.block("get", 5.0)
-    assert pacer.reserve("get", 0.0, 60, earliest=2.0) == 5.0
-    assert pacer.reserve("get", 0.0, 60, earliest=8.0) == 8.0
+    assert pacer.reserve("get", 0.0, 60, waited_until=2.0) == 5.0
+    assert pacer.reserve("get", 0.0, 60, waited_until=5.0) == 0.0
 
 
 def test_the_registry_paces_creates_by_the_declared_limit(toy: Path) -> None:
