@@ -48,7 +48,6 @@ CREATED = ("createddate", "createdat", "created", "creationdate", "createdon")
 UPDATED = ("lastupdateddate", "updatedat", "updateddate", "lastupdated", "lastmodifieddate", "modifiedat", "updatedon")
 ACTIVE = ("isactive", "active")
 VALIDATION = ("validationstatus", "status", "validation")
-API_KEY = ("apikey", "apikeymasked", "maskedapikey")
 
 _MODEL_FIELDS: Fields = (
     ("id", ID),
@@ -67,7 +66,7 @@ _MODEL_FIELDS: Fields = (
     ("base_url", ("baseurl",)),
     ("max_tokens", ("maxtokens",)),
     ("temperature", ("defaulttemp", "defaulttemperature", "temperature")),
-    ("api_key", API_KEY),
+    ("api_key", ("apikey",)),
     ("api_version", ("apiversion",)),
     ("deployment_name", ("deploymentname",)),
     ("openai_organization_id", ("openaiorganizationid", "organizationid")),
@@ -75,23 +74,13 @@ _MODEL_FIELDS: Fields = (
     ("custom_parameters", ("customparameters",)),
     ("custom_headers", ("customheaders",)),
     ("validated", ("lastvalidateddate", "validatedat", "lastvalidatedat", "lastvalidated")),
+    ("api_key_masked", ("apikeymasked", "maskedapikey")),  # modelreg's name for a key shown masked
 )
 
 
-_TEXTS = (
-    "display_name",
-    "description",
-    "provider",
-    "model_name",
-    "version",
-    "service_platform",
-    "model_type",
-    "base_url",
-    "api_version",
-    "deployment_name",
-    "openai_organization_id",
-    "openai_project_id",
-)
+# The text fields in _structure_model's order, by their wire names (for error messages).
+_TEXTS: tuple[str, ...] = ("display_name", "description", "provider", "model_name", "version", "service_platform")
+_TEXTS += ("model_type", "base_url", "api_version", "deployment_name", "openai_organization_id", "openai_project_id")
 
 
 def _when(value: Any, field: str) -> datetime:
@@ -137,6 +126,7 @@ def _structure_model(raw: Any, _: Any) -> Model:
         parameters,
         headers,
         validated,
+        masked,
     ) = resolve(raw, _MODEL_FIELDS)
     if model_id.__class__ is not str:
         if isinstance(model_id, Mapping) and "$oid" in model_id:
@@ -175,8 +165,12 @@ def _structure_model(raw: Any, _: Any) -> Model:
         validation_status = "valid" if validation else "invalid"
     else:
         validation_status = as_text(validation, "validation_status")
-    if key is not None and key.__class__ is not str:
-        raise BadField("api_key", key, "a string")
+    if key is not None:
+        if key.__class__ is not str:
+            raise BadField("api_key", key, "a string")
+        masked = key if "..." in key else mask_key(key)
+    elif masked is not None and masked.__class__ is not str:
+        raise BadField("api_key_masked", masked, "a string")
     # A model never changed since it was made has one date thrice: parse it once.
     created_at = None if created is None else _when(created, "CreatedDate")
     updated_at = created_at if updated == created else None if updated is None else _when(updated, "LastUpdatedDate")
@@ -198,7 +192,7 @@ def _structure_model(raw: Any, _: Any) -> Model:
         base_url,
         tokens if tokens is None or tokens.__class__ is int else as_int(tokens, "MaxTokens"),
         temperature if temperature is None or temperature.__class__ is float else as_number(temperature, "DefaultTemp"),
-        key if key is None or "..." in key else mask_key(key),
+        masked,
         api_version,
         deployment,
         organization,
@@ -218,6 +212,38 @@ def _structure_model(raw: Any, _: Any) -> Model:
         details=details,
         raw=raw,
     )
+
+
+def _structure_details(raw: Any, _: Any) -> SeliseDetails:
+    if not isinstance(raw, Mapping):
+        raise BadField("details", raw, "an object")
+    # Details need no id: a placeholder lets the one model reader serve both.
+    details: SeliseDetails = _structure_model({**raw, "_id": "-"}, None).details
+    return details
+
+
+def _unstructure_details(details: SeliseDetails) -> dict[str, Any]:
+    when = details.validated_at
+    return {
+        "provider": details.vendor,
+        "model_name": details.model_name,
+        "version": details.version,
+        "service_platform": details.service_platform,
+        "model_type": details.model_type,
+        "IsActive": details.is_active,
+        "validation_status": details.validation_status,
+        "base_url": details.base_url,
+        "MaxTokens": details.max_tokens,
+        "DefaultTemp": details.default_temperature,
+        "api_key_masked": details.api_key_masked,
+        "api_version": details.api_version,
+        "deployment_name": details.deployment_name,
+        "openai_organization_id": details.openai_organization_id,
+        "openai_project_id": details.openai_project_id,
+        "custom_parameters": dict(details.custom_parameters),
+        "custom_headers": dict(details.custom_headers),
+        "LastValidatedDate": when.isoformat() if when is not None else None,
+    }
 
 
 def _structure_validation(raw: Any, _: Any) -> Validation:
@@ -310,6 +336,8 @@ def configure_converter(converter: cattrs.Converter) -> None:
     # A predicate hook: registering the class itself would make cattrs resolve Model's
     # annotations, which is needless work for a hand-written hook.
     converter.register_structure_hook_func(lambda cls: cls is Model, _structure_model)
+    converter.register_structure_hook(SeliseDetails, _structure_details)
+    converter.register_unstructure_hook(SeliseDetails, _unstructure_details)
     converter.register_structure_hook(Validation, _structure_validation)
     converter.register_structure_hook(AgentModel, _structure_agent_model)
     converter.register_structure_hook(CatalogueEntry, _structure_catalogue_entry)

@@ -14,7 +14,7 @@ from modelreg_selise import _codec, _envelopes, _status, _validation
 from modelreg_selise._auth import Credentials
 from modelreg_selise._errors import envelope_error, error_for, scrub_text
 from modelreg_selise._records import AgentModel, CatalogueEntry, CatalogueUpdate, NewModel, SeliseDetails, Validation
-from modelreg_selise._wire import flag, fold, text
+from modelreg_selise._wire import flag, fold, pick
 
 if TYPE_CHECKING:
     from modelreg_selise._sandbox import SeliseSandbox
@@ -142,11 +142,13 @@ class SeliseProvider(Provider):
             if doc is not None:
                 model: Model = _codec.structure(doc, Model, response, "create the model")
                 return model
-            item_id = text(fold(answer), _codec.ID)
+            item_id = pick(fold(answer), _codec.ID)
+            if isinstance(item_id, int) and not isinstance(item_id, bool):
+                item_id = str(item_id)
+            if not isinstance(item_id, str) or not item_id:
+                raise _codec.protocol_error(response, "create the model", "a success envelope without an item_id")
         except ModelRegError as exc:
             raise _hide(exc, new.api_key) from None
-        if not item_id:
-            raise _codec.protocol_error(response, "create the model", "a success envelope without item_id")
         try:
             return (yield from self.get(item_id))
         except ModelRegError:

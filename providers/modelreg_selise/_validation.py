@@ -141,7 +141,12 @@ def check_create(fields: Mapping[str, Any], project_key: str | None) -> NewModel
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _map_problem(value: Any) -> str | None:

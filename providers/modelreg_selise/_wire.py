@@ -129,13 +129,13 @@ def as_int(value: Any, field: str) -> int:
 
 def as_number(value: Any, field: str) -> float:
     """A numeric value; numeric strings are accepted."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
             return float(value.strip())
-        except ValueError:
-            pass
+    except (ValueError, OverflowError):
+        pass
     raise BadField(field, value, "a number")
 
 
@@ -281,10 +281,9 @@ def _timestamp(value: Any) -> datetime | None:
                 return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = value / 1000 if abs(value) > 1e11 else value
         try:
-            return _EPOCH + timedelta(seconds=seconds)
-        except OverflowError:
+            return _EPOCH + timedelta(seconds=value / 1000 if abs(value) > 1e11 else value)
+        except (OverflowError, ValueError):
             return None
     if isinstance(value, Mapping) and "$date" in value:
         return _timestamp(value["$date"])
