@@ -70,3 +70,16 @@ def test_a_flow_pause_past_the_deadline_is_refused(toy: Path) -> None:
     registry = modelreg.connect("toy", sandbox=sandbox, deadline=10.0)
     with pytest.raises(TransportError, match="deadline"):
         registry.publish(model_id, wait=60.0)
+
+
+async def test_the_async_registry_keeps_the_same_deadline(toy: Path) -> None:
+    sandbox = new_sandbox(SPECS["toy"])
+    model_id = seed(SPECS["toy"], sandbox)
+    script = Script(sandbox, [SLOW, SLOW, PASS])
+    registry = modelreg.connect_async("toy", sandbox=sandbox, transport=script.transport(), deadline=7.0, timeout=5.0)
+    start = sandbox.clock.now()
+    with pytest.raises(TransportError):
+        await registry.get(model_id)
+    assert sandbox.clock.now() - start <= 7.0
+    assert script.count("GET") == 2
+    await registry.aclose()
