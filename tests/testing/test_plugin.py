@@ -175,3 +175,21 @@ def test_the_plugin_module_imports_without_vcrpy() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_the_ini_value_sets_the_default_record_mode(toy: Path, pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nmodelreg_record_mode = once\n")
+    pytester.makepyfile(test_example=RECORDED)
+    _run(pytester).assert_outcomes(passed=1)
+    assert (pytester.path / "cassettes" / "test_example" / "test_creates_and_lists.yaml").exists()
+
+
+def test_async_registries_left_open_are_closed_after_the_test(toy: Path) -> None:
+    import modelreg
+    from modelreg.testing import AsyncSandboxFactory
+
+    factory = AsyncSandboxFactory()
+    registry = factory("toy")
+    assert isinstance(registry, modelreg.AsyncModelRegistry)
+    factory.close()
+    assert registry._client.is_closed

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from modelreg.testing import Scrubber, vcr_options
+import pytest
+
+from modelreg.testing import Scrubber, secret_fields, vcr_options
 from modelreg.testing._scrub import is_secret_header
+from modelreg.testing._secrets import scrubber as default_scrubber
 
 
 def _request(uri: str, body: bytes | None, headers: dict[str, str]) -> SimpleNamespace:
@@ -81,3 +84,17 @@ def test_a_key_seen_in_a_request_is_scrubbed_from_the_response_that_echoes_it() 
     options["before_record_response"](response)
     assert b"tok-abcdef-123" not in response["body"]["string"]
     assert response["headers"]["Content-Length"] == [str(len(response["body"]["string"]))]
+
+
+def test_every_installed_provider_credential_name_is_a_masked_field() -> None:
+    fields = secret_fields()
+    assert {"api_key", "blocks_key", "project_key", "access_token", "client_secret"} <= fields
+    scrubbed = default_scrubber().body(b'{"blocks_key": "bk-12345678", "name": "x"}', "application/json")
+    assert json.loads(scrubbed or b"") == {"blocks_key": "***", "name": "x"}
+
+
+def test_credentials_configured_in_the_environment_are_masked_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SELISE_BLOCKS_KEY", "env-blocks-key-424242")
+    scrubber = default_scrubber()
+    assert scrubber.text("x-blocks-key was env-blocks-key-424242") == "x-blocks-key was ***"
+    assert scrubber.text("placeholder sandbox-api_key") == "placeholder ***"
