@@ -13,7 +13,7 @@ import attrs
 import httpx
 
 import modelreg
-from modelreg import ModelRegistry
+from modelreg import AsyncModelRegistry, ModelRegistry
 from modelreg._plugins import provider_class
 from modelreg.sandbox import Sandbox
 
@@ -59,6 +59,13 @@ class Profile:
         sandbox = self.sandbox()
         options.setdefault("max_retries", 0)
         return modelreg.connect(self.provider, sandbox=sandbox, transport=transport, **self.settings, **options)
+
+    def connect_async(self, transport: httpx.AsyncBaseTransport | None = None) -> AsyncModelRegistry:
+        """The async twin of ``connect``."""
+        sandbox = self.sandbox()
+        return modelreg.connect_async(
+            self.provider, sandbox=sandbox, transport=transport, max_retries=0, **self.settings
+        )
 
 
 SCRIPTIX_CALLS: dict[str, Call] = {

@@ -155,5 +155,23 @@ def test_the_third_party_key_never_shows_even_in_a_refused_create(caplog: pytest
     assert _leaks((THIRD_PARTY_KEY,), texts) == []
 
 
+@pytest.mark.parametrize("status", [200, 401, 422, 500])
+@pytest.mark.parametrize("profile", list(PROFILES.values()), ids=list(PROFILES))
+async def test_the_async_registry_leaks_none_either(
+    profile: Profile, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    texts: list[str] = []
+    async with profile.connect_async(_echo(status, tuple(profile.settings.values()))) as registry:
+        for name in ("list_page", "get", "create", "delete", "validate"):
+            try:
+                result = await profile.calls[name](registry)  # the same calls return awaitables here
+            except ModelRegError as exc:
+                texts.extend(_texts(exc))
+            else:
+                texts.extend(_texts(result) if status >= 300 else [])
+    assert _leaks(profile.secrets, texts + _log_texts(caplog)) == []
+
+
 def test_every_extra_operation_is_exercised() -> None:
     check_extra_operations_are_covered()
