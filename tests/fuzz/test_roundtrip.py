@@ -90,14 +90,7 @@ def records(cls: type) -> st.SearchStrategy[Any]:
     return st.builds(cls, **{f.name: strategy_for(hints[f.name]) for f in attrs.fields(cls) if f.init})
 
 
-SELISE_NO_DATETIME_HOOKS = pytest.mark.xfail(
-    strict=True,
-    reason="SELISE's configure_converter registers no datetime hooks, so details.validated_at does not "
-    "round-trip (every other field does); remove this mark once it does",
-)
-
-
-@pytest.mark.parametrize("provider", ["scriptix", pytest.param("selise", marks=SELISE_NO_DATETIME_HOOKS)])
+@pytest.mark.parametrize("provider", PROVIDERS)
 def test_details_survive_unstructure_then_structure(provider: str) -> None:
     conv, cls = converter(provider), details_class(provider)
 
