@@ -163,7 +163,12 @@ def _model(data: Any) -> Model:
         updated = None if updated is None else _fromisoformat(updated)
         started = None if started is None else _fromisoformat(started)
         finished = None if finished is None else _fromisoformat(finished)
-        if not (_aware(created) and _aware(updated) and _aware(started) and _aware(finished)):
+        if not (
+            (created is None or created.tzinfo is not None)
+            and (updated is None or updated.tzinfo is not None)
+            and (started is None or started.tzinfo is not None)
+            and (finished is None or finished.tzinfo is not None)
+        ):
             raise ValueError("a timestamp without an offset")
     except (TypeError, ValueError):
         created, updated = _timestamp(get("created_at"), "created_at"), _timestamp(get("updated_at"), "updated_at")
@@ -210,10 +215,6 @@ def _details(data: Any) -> ScriptixDetails:
     data = _object(data, "model")
     details: ScriptixDetails = _model({**data, "id": data.get("id", 0), "name": data.get("name", "")}).details
     return details
-
-
-def _aware(moment: datetime | None) -> bool:
-    return moment is None or moment.tzinfo is not None
 
 
 def _not_text(data: dict[str, Any]) -> Malformed:
