@@ -329,3 +329,16 @@ def test_unknown_paths_and_methods_answer_in_the_scriptix_error_shape() -> None:
         method = http.patch(f"{BASE}/1", json={})
     assert missing.status_code == 404 and set(missing.json()) == {"error", "message"}
     assert method.status_code == 405
+
+
+async def test_the_sandbox_serves_the_same_api_as_an_asgi_app() -> None:
+    from modelreg.sandbox import asgi_app
+
+    sandbox = seeded()
+    transport = httpx.ASGITransport(app=asgi_app(sandbox))
+    async with modelreg.connect_async(
+        "scriptix", api_key="sk-test-scriptix-0001", base_url="http://sandbox.local", transport=transport
+    ) as reg:
+        names = [m.name async for m in reg.list()]
+        upload = await reg.upload_training_data(4, audio=("a.wav", b"RIFF"), transcript="words")
+    assert len(names) == 5 and upload.status is ModelStatus.READY

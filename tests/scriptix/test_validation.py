@@ -332,3 +332,15 @@ def test_a_missing_key_is_a_configuration_error_naming_the_env_var() -> None:
 
     with pytest.raises(ConfigurationError, match="SCRIPTIX_API_KEY"):
         modelreg.connect("scriptix")
+
+
+@given(st.text(max_size=4))
+def test_any_language_is_sent_only_when_it_is_a_supported_code(language: str) -> None:
+    recorder = Recorder(answer(201, examples.CREATE_201))
+    with registry(recorder) as reg:
+        try:
+            reg.create(name="Model", language=language)
+        except ValidationFailed as error:
+            assert language not in LANGUAGES and locs(error) == [("body", "language")]
+        else:
+            assert language in LANGUAGES and recorder.json()["language"] == language
