@@ -14,7 +14,7 @@ from modelreg_scriptix import _codec
 from modelreg_scriptix._errors import error_for
 from modelreg_scriptix._records import LANGUAGES, TrainingData, TrainingDataUpload
 from modelreg_scriptix._training import Progress, wait_for
-from modelreg_scriptix._upload import FileInput, boundary, prepare_upload
+from modelreg_scriptix._upload import FileInput, multipart_request, prepare_upload
 from modelreg_scriptix._validation import (
     CREATE_FIELDS,
     FILTERS,
@@ -224,23 +224,7 @@ class ScriptixProvider(Provider):
         raise_if(issues)
         model_id = str(int(model_id))
         base = self.request("PUT", f"{MODELS}/{model_id}/data", operation="upload_data", idempotent=False)
-        mark = boundary(kind, audio_part, transcript_part)
-        request = httpx.Request(
-            "PUT",
-            base.url,
-            # The bodiless base request carries content-length 0: keep only its other headers.
-            headers={
-                **{k: v for k, v in base.headers.items() if k.lower() not in ("content-length", "content-type")},
-                "content-type": f"multipart/form-data; boundary={mark}",
-            },
-            data={"type": kind},
-            files={
-                "audio_file": (audio_part.filename, audio_part.content, audio_part.content_type),
-                "transcript_file": (transcript_part.filename, transcript_part.content, transcript_part.content_type),
-            },
-            extensions=dict(base.extensions),
-        )
-        request.read()
+        request = multipart_request(base, kind, audio_part, transcript_part)
         response = yield request
         return _codec.upload(response, model_id)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Union
 
 import attrs
+import httpx
 
 from modelreg import Issue, ValidationFailed
 from modelreg_scriptix._records import AUDIO_EXTENSIONS, DATA_KINDS
@@ -48,6 +49,27 @@ def prepare_upload(audio: Any, transcript: Any, kind: Any, filename: str | None)
     if issues or audio_part is None or transcript_part is None:
         raise ValidationFailed(issues, provider=PROVIDER)
     return audio_part, transcript_part
+
+
+def multipart_request(base: httpx.Request, kind: str, audio: Part, transcript: Part) -> httpx.Request:
+    """``base`` (method, URL, headers, extensions) carrying the upload as its multipart body."""
+    request = httpx.Request(
+        base.method,
+        base.url,
+        # A bodiless base request carries content-length 0: keep only its other headers.
+        headers={
+            **{k: v for k, v in base.headers.items() if k.lower() not in ("content-length", "content-type")},
+            "content-type": f"multipart/form-data; boundary={boundary(kind, audio, transcript)}",
+        },
+        data={"type": kind},
+        files={
+            "audio_file": (audio.filename, audio.content, audio.content_type),
+            "transcript_file": (transcript.filename, transcript.content, transcript.content_type),
+        },
+        extensions=dict(base.extensions),
+    )
+    request.read()  # the body is bytes already: reading it lets transports and cassettes see it
+    return request
 
 
 def boundary(kind: str, audio: Part, transcript: Part) -> str:
