@@ -2,8 +2,8 @@
 
 Same paths, bodies, status codes and validation messages as the docs; plan quota (402), models in
 use (409), 401 without a key, training that progresses over the sandbox clock, optional rate
-limits and seeded faults (from the ``Sandbox`` base). Options are described on ``__init__`` of
-``ScriptixSandboxBase``; ``ScriptixProvider.sandbox(**options)`` builds one.
+limits and seeded faults (from the ``Sandbox`` base). Its options are the attributes of
+``ScriptixSandboxBase`` (see the README); ``ScriptixProvider.sandbox(**options)`` builds one.
 """
 
 from __future__ import annotations
