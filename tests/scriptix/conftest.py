@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,9 +15,9 @@ API_KEY = "sk-test-scriptix-0001"
 
 
 class Recorder:
-    """A MockTransport handler that answers from a queue (or a function) and keeps every request."""
+    """A MockTransport handler that answers from a queue and keeps every request."""
 
-    def __init__(self, *answers: httpx.Response | Callable[[httpx.Request], httpx.Response]) -> None:
+    def __init__(self, *answers: httpx.Response) -> None:
         self.answers = list(answers)
         self.requests: list[httpx.Request] = []
 
@@ -26,8 +26,7 @@ class Recorder:
         self.requests.append(request)
         if not self.answers:
             raise AssertionError(f"unexpected request {request.method} {request.url}")
-        answer = self.answers[0] if callable(self.answers[0]) and len(self.answers) == 1 else self.answers.pop(0)
-        return answer(request) if callable(answer) else answer
+        return self.answers.pop(0)
 
     def json(self, index: int = -1) -> Any:
         """The JSON body of a recorded request."""
