@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import attrs
 import httpx
 
 from modelreg import Deletion, Model, ModelStatus, Page
@@ -106,19 +107,53 @@ class SeliseProvider(Provider):
     def list_page(self, page: int, page_size: int, filters: Mapping[str, Any]) -> Flow[Page[Model]]:
         """``GET /models/`` (trailing slash) with the filters, paged."""
         query = _validation.check_filters(filters)
-        params = {**query.params, "page": page, "page_size": page_size}
-        response = yield self._scoped("GET", "/models/", "list", params=params)
+        if query.pending_only:
+            return (yield from self._pending_page(page, page_size, query.params))
+        models, total, has_more = yield from self._server_page(page, page_size, query.params)
+        return Page(items=tuple(models), page=page, page_size=page_size, total=total, has_more=has_more)
+
+    def _server_page(
+        self, page: int, page_size: int, params: Mapping[str, str]
+    ) -> Flow[tuple[list[Model], int | None, bool]]:
+        response = yield self._scoped(
+            "GET", "/models/", "list", params={**params, "page": page, "page_size": page_size}
+        )
         items, total, more = _envelopes.listing(read_json(response, self.name), response, "list models")
         models: list[Model] = _codec.structure_all(items, Model, response, "list models")
         has_more = (
             page * page_size < total if total is not None else more if more is not None else len(items) >= page_size
         )
-        if query.pending_only:
-            # The API cannot filter on "not validated yet": keep those client-side, so the
-            # vendor's total no longer counts this listing.
-            models = [model for model in models if model.status is ModelStatus.PENDING]
-            total = None
-        return Page(items=tuple(models), page=page, page_size=page_size, total=total, has_more=has_more)
+        return models, total, has_more
+
+    def _pending_page(self, page: int, page_size: int, params: Mapping[str, str]) -> Flow[Page[Model]]:
+        """Page ``page`` of the not-yet-validated models, which the API cannot filter on.
+
+        The active models are scanned from the start and the pending ones counted, so that
+        page N holds the N-th ``page_size`` of them whatever the server's pages hold.
+        """
+        skip = (page - 1) * page_size
+        found: list[Model] = []
+        counted, number, previous = 0, 1, None
+        while True:
+            models, _, more = yield from self._server_page(number, self.max_page_size, params)
+            ids = [model.id for model in models]
+            if ids and ids == previous:
+                raise ProtocolError(
+                    "SELISE Blocks returned the same models for two pages in a row while listing "
+                    "pending models; the server seems to ignore the page parameter",
+                    provider=self.name,
+                )
+            previous = ids
+            pending = [model for model in models if model.status is ModelStatus.PENDING]
+            found.extend(pending[max(0, skip - counted) :])
+            counted += len(pending)
+            if len(found) > page_size or not more or not models:
+                break
+            number += 1
+        # Once the scan reached the end, every pending model was counted.
+        total = counted if len(found) <= page_size else None
+        items = tuple(found[:page_size])
+        return Page(items=items, page=page, page_size=page_size, total=total, has_more=len(found) > page_size)
 
     def get(self, model_id: str) -> Flow[Model]:
         """``GET /models/{model_id}``."""
@@ -259,8 +294,6 @@ def _same(model: Model, new: NewModel) -> bool:
 
 
 def _with_id(result: Validation, model_id: str) -> Validation:
-    import attrs
-
     return attrs.evolve(result, model_id=model_id)
 
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from modelreg_selise import SeliseProvider
 from modelreg_selise._validation import CREATE_FIELDS, check_catalogue, check_create, check_filters, check_model_id
 
 import modelreg
@@ -144,14 +145,40 @@ def test_impossible_or_contradicting_filters_are_refused(filters: dict) -> None:
         check_filters(filters)
 
 
-def test_pending_is_filtered_client_side_and_drops_the_total() -> None:
+def test_pending_is_filtered_client_side_from_the_active_models() -> None:
     docs = [model_doc("a", validation_status=None), model_doc("b", validation_status="valid")]
     reg, recorder = connect(answer(200, {"items": docs, "total": 2}))
     page = reg.list_page(status=ModelStatus.PENDING)
     assert [m.id for m in page.items] == ["a"]
-    assert page.total is None
-    assert recorder.requests[0].url.params["is_active"] == "true"
-    assert "status" not in recorder.requests[0].url.params
+    assert (page.total, page.has_more) == (1, False)
+    params = recorder.requests[0].url.params
+    assert (params["is_active"], params["page_size"]) == ("true", "100")
+    assert "status" not in params
+
+
+def test_a_pending_walk_crosses_server_pages_without_pending_models() -> None:
+    sandbox = SeliseProvider.sandbox(seed=False)
+    reg = modelreg.connect("selise", sandbox=sandbox, blocks_key="walk-project-key")
+    ids = [
+        sandbox.add_model("walk-project-key", provider="openai", model_name="m", display_name=f"m{n}", api_key="k")
+        for n in range(230)
+    ]
+    pending = {ids[3], ids[150], ids[151], ids[229]}
+    for model_id in set(ids) - pending:
+        sandbox._set(model_id, validation_status="valid")
+    walked = [m.id for m in reg.list(status=ModelStatus.PENDING, page_size=1)]
+    assert walked == sorted(pending)
+    second = reg.list_page(page=2, page_size=2, status=ModelStatus.PENDING)
+    assert ([m.id for m in second.items], second.has_more) == ([ids[151], ids[229]], False)
+    assert second.total == 4
+    assert reg.list_page(page=9, page_size=2, status=ModelStatus.PENDING).items == ()
+
+
+def test_a_server_ignoring_the_page_parameter_stops_a_pending_scan() -> None:
+    docs = [model_doc(f"m{n}") for n in range(100)]
+    reg, _ = connect(answer(200, {"items": docs, "total": 1000}))
+    with pytest.raises(modelreg.ProtocolError, match="ignore the page parameter"):
+        reg.list_page(status=ModelStatus.PENDING)
 
 
 @pytest.mark.parametrize("model_id", ["", " ", "a/b", "a?b", "a#b", ".", ".."])
