@@ -110,7 +110,8 @@ def _code(body: Any) -> str | None:
             value = source.get(key)
             if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
                 return str(value)
-    return None
+    # OAuth's {"error": "invalid_client"}: a code, not a sentence.
+    return error if isinstance(error, str) and error and " " not in error else None
 
 
 def _issues(detail: list[Any], secrets: tuple[str, ...]) -> list[Issue]:
@@ -144,6 +145,14 @@ def error_for(response: httpx.Response) -> Exception | None:
     details = scrub(body, secrets) if isinstance(body, Mapping) else {}
     code = _code(body)
     common: dict[str, Any] = {"provider": PROVIDER, "status_code": status, "details": details}
+    if status in (400, 401) and request is not None and request.url.path.endswith(TOKEN_PATH):
+        # OAuth answers 400 invalid_grant/invalid_request and 401 invalid_client: no token either way.
+        return AuthenticationFailed(
+            f"{TITLE} refused the client credentials at its token endpoint ({status}): {text}; "
+            "check client_id, client_secret and blocks_key",
+            error_code=code,
+            **common,
+        )
     if status in (400, 422):
         detail = body.get("detail") if isinstance(body, Mapping) else None
         issues = _issues(detail, secrets) if isinstance(detail, list) else [Issue((), text, code)]
@@ -156,13 +165,8 @@ def error_for(response: httpx.Response) -> Exception | None:
             )
         return ValidationFailed(issues, provider=PROVIDER, status_code=status)
     if status == 401:
-        if request is not None and request.url.path.endswith(TOKEN_PATH):
-            hint = "check client_id, client_secret and blocks_key"
-            what = "the client credentials at its token endpoint"
-        else:
-            hint = "check blocks_key (x-blocks-key) and access_token or client_id/client_secret"
-            what = "the credentials"
-        return AuthenticationFailed(f"{TITLE} refused {what} (401): {text}; {hint}", error_code=code, **common)
+        hint = "check blocks_key (x-blocks-key) and access_token or client_id/client_secret"
+        return AuthenticationFailed(f"{TITLE} refused the credentials (401): {text}; {hint}", error_code=code, **common)
     if status == 403:
         return PermissionDenied(
             f"{TITLE} refused permission (403): {text}; check the project permissions of this key or token",

@@ -105,6 +105,20 @@ def test_wrong_client_credentials_are_authentication_failed_naming_them() -> Non
 
 
 @pytest.mark.parametrize(
+    ("status", "body"),
+    [(400, {"error": "invalid_grant", "error_description": "grant refused"}), (400, None), (401, {"error": "x"})],
+)
+def test_a_token_endpoint_refusal_is_authentication_failed(status: int, body: Any) -> None:
+    handler, _ = token_server(body or {"detail": "bad form"}, token_status=status)
+    reg, recorder = connect(handler, **creds())
+    with pytest.raises(modelreg.AuthenticationFailed, match="token endpoint") as caught:
+        reg.agent_models()
+    assert caught.value.status_code == status
+    assert caught.value.error_code == (body or {}).get("error")
+    assert len(recorder.requests) == 1
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {"accessToken": "tok-x", "expiresIn": "3600"},
