@@ -112,7 +112,7 @@ def _scenario(
     run: Callable[[ModelRegistry], Any],
     arun: Callable[[AsyncModelRegistry], Awaitable[Any]],
     check: Callable[[Any], None],
-    prepare: Callable[[Sandbox], Any] | None = _two_models,
+    prepare: Callable[[Sandbox], Any] | None = _two_models,  # None: needs no sandbox set-up (recordable live)
     settings: dict[str, Any] | None = None,
 ) -> Scenario:
     return Scenario(PROVIDER, run, arun, prepare=prepare, settings=settings or SETTINGS, check=check)
@@ -273,6 +273,7 @@ SCENARIOS: dict[str, Scenario] = {
         lambda reg: reg.delete(MISSING),
         lambda reg: reg.delete(MISSING),
         _raises(NotFound, lambda e: e.status_code == 422 and e.error_code == "value_error.notfound"),
+        prepare=None,
     ),
     "delete_404": _scenario(
         lambda reg: reg.delete(OTHER_PROJECTS),
@@ -283,6 +284,7 @@ SCENARIOS: dict[str, Scenario] = {
         lambda reg: reg.delete(MISSING, missing_ok=True),
         lambda reg: reg.delete(MISSING, missing_ok=True),
         _that(lambda d: d.deleted is False),
+        prepare=None,
     ),
     "delete_409_in_use": _scenario(
         lambda reg: reg.delete(FIRST),
@@ -322,11 +324,13 @@ SCENARIOS: dict[str, Scenario] = {
         lambda reg: reg.agent_models(),
         lambda reg: reg.agent_models(),
         _that(lambda models: all(isinstance(m, AgentModel) for m in models) and len(models) == 3),
+        prepare=None,
     ),
     "catalogue": _scenario(
         lambda reg: reg.catalogue("openai"),
         lambda reg: reg.catalogue("openai"),
         _that(lambda entries: [e.model_name for e in entries] == ["gpt-4-turbo-preview", "gpt-3.5-turbo"]),
+        prepare=None,
     ),
     "upsert_catalogue": _scenario(
         lambda reg: reg.upsert_catalogue("openai", [CATALOGUE_ENTRY]),
@@ -366,6 +370,7 @@ SCENARIOS: dict[str, Scenario] = {
         lambda reg: reg.get(FIRST),
         _raises(AuthenticationFailed, lambda e: e.status_code == 401),
         settings={**SETTINGS, "access_token": "tok-revoked-scenario-0006"},
+        prepare=None,
     ),
     "lifecycle": _scenario(_lifecycle, _alifecycle, _check_lifecycle),
 }
