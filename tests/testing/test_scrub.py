@@ -98,3 +98,10 @@ def test_credentials_configured_in_the_environment_are_masked_anywhere(monkeypat
     scrubber = default_scrubber()
     assert scrubber.text("x-blocks-key was env-blocks-key-424242") == "x-blocks-key was ***"
     assert scrubber.text("placeholder sandbox-api_key") == "placeholder ***"
+
+
+def test_short_values_seen_in_requests_are_masked_in_their_field_but_not_everywhere() -> None:
+    scrubber = Scrubber()
+    body = scrubber.body(b'{"password": "test"}', "application/json", learn=True)
+    assert json.loads(body or b"") == {"password": "***"}
+    assert scrubber.text("the latest model") == "the latest model"

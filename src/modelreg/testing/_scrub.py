@@ -22,6 +22,8 @@ SECRET_FIELDS = frozenset(
     {"api_key", "project_key", "client_secret", "client_id", "access_token", "refresh_token", "password", "token"}
 )
 """Query parameters and JSON / form body fields whose values never reach a cassette."""
+LEARNED_MIN_LENGTH = 8
+"""The shortest credential learned from a request (configured ones may be as short as 4)."""
 # Header names that by convention carry a credential, beyond the ones listed above.
 _SECRET_HEADER_NAME = re.compile(r"(?i)(auth|api[-_]?key|token|secret|session|cookie|password)")
 _AUTH_SCHEME = re.compile(r"(?i)^(bearer|basic|token|digest)\s+(\S+)$")
@@ -52,13 +54,18 @@ class Scrubber:
         """Every secret value this scrubber masks."""
         return frozenset(self._secrets)
 
-    def add(self, *values: Any) -> None:
+    def add(self, *values: Any, min_length: int = MIN_SECRET_LENGTH) -> None:
         """Mask these values from now on (short, empty and already masked values are ignored)."""
-        new = {str(v) for v in values if v and len(str(v)) >= MIN_SECRET_LENGTH and MASK not in str(v)}
+        new = {str(v) for v in values if v and len(str(v)) >= min_length and MASK not in str(v)}
         with self._lock:
             if new - self._secrets:
                 self._secrets |= new
                 self._redactor = Redactor(self._secrets)
+
+    def _learn(self, *values: Any) -> None:
+        # A value seen in a request is masked everywhere only when long enough to be a credential:
+        # a test password "test" must not turn every "latest" into "la***".
+        self.add(*values, min_length=LEARNED_MIN_LENGTH)
 
     def text(self, text: str) -> str:
         """``text`` with every known secret value masked."""
@@ -70,7 +77,7 @@ class Scrubber:
         """Remember the credential in a secret header's value (and its bare token after a scheme)."""
         if is_secret_header(name):
             scheme = _AUTH_SCHEME.match(value.strip())
-            self.add(value, scheme.group(2) if scheme else None)
+            self._learn(value, scheme.group(2) if scheme else None)
 
     def headers(self, headers: dict[str, Any]) -> None:
         """Mask secret headers in place; values are a string or a list of strings (vcrpy's forms)."""
@@ -87,7 +94,7 @@ class Scrubber:
         """A URL with secret query parameters masked (after learning their values)."""
         parts = urlsplit(uri)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
-        self.add(*(v for k, v in pairs if k.lower() in self.fields))
+        self._learn(*(v for k, v in pairs if k.lower() in self.fields))
         query = [(k, MASK if k.lower() in self.fields and v else v) for k, v in pairs]
         return self.text(urlunsplit(parts._replace(query=urlencode(query))))
 
@@ -116,7 +123,7 @@ class Scrubber:
         if "x-www-form-urlencoded" in content_type:
             pairs = parse_qsl(text, keep_blank_values=True)
             if learn:
-                self.add(*(v for k, v in pairs if k.lower() in self.fields))
+                self._learn(*(v for k, v in pairs if k.lower() in self.fields))
             text = urlencode([(k, MASK if k.lower() in self.fields and v else v) for k, v in pairs])
         elif "multipart/form-data" in content_type:
             text = self._multipart(text, learn)
@@ -130,7 +137,7 @@ class Scrubber:
             if name in self.fields:
                 value, sep, rest = parts[index + 1].partition("\r\n--")
                 if learn:
-                    self.add(value)
+                    self._learn(value)
                 parts[index + 1] = MASK + sep + rest
         return "\r\n\r\n".join(parts)
 
@@ -138,7 +145,7 @@ class Scrubber:
         if isinstance(value, dict):
             for key, item in value.items():
                 if str(key).lower() in self.fields and isinstance(item, (str, int)):
-                    self.add(str(item))
+                    self._learn(str(item))
                 else:
                     self._learn_json(item)
         elif isinstance(value, list):
