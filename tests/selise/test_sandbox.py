@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from modelreg_selise import SeliseProvider, SeliseSandbox
 from modelreg_selise._sandbox import DEFAULT_PROJECT
 
@@ -274,3 +276,45 @@ def test_a_server_only_422_reaches_the_caller_without_the_echoed_key() -> None:
     assert error.status_code == 422
     assert [issue.loc for issue in error.issues] == [("body", "service_platform")]
     assert GOOD_KEY not in f"{error} {error!r} {error.issues!r} {dict(getattr(error, 'details', {}))!r}"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=12,
+)
+_BODY_KEYS = st.sampled_from(
+    [
+        "provider",
+        "service_platform",
+        "version",
+        "model_name",
+        "project_key",
+        "display_name",
+        "api_key",
+        "MaxTokens",
+        "DefaultTemp",
+        "custom_headers",
+        "base_url",
+    ]
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.one_of(_JSON, st.dictionaries(_BODY_KEYS, _JSON, max_size=11)),
+    query=st.dictionaries(
+        st.sampled_from(["page", "page_size", "provider", "status", "is_active", "search"]),
+        st.text(max_size=5),
+        max_size=4,
+    ),
+    path=st.sampled_from(["/models/", "/models/x", "/models/x/validate", "/models/seed/providers/OpenAI/models"]),
+)
+def test_the_sandbox_answers_any_request_with_an_api_answer(body: Any, query: dict, path: str) -> None:
+    sandbox = SeliseProvider.sandbox()
+    with raw_client(sandbox) as client:
+        headers = {"x-blocks-key": DEFAULT_PROJECT}
+        for method in ("GET", "POST", "DELETE"):
+            response = client.request(method, path, params=query, json=body, headers=headers)
+            assert response.status_code in (200, 400, 404, 405, 409, 422), response.text
+            response.json()
