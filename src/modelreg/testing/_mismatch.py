@@ -7,8 +7,8 @@ from typing import Any
 import attrs
 
 _HOW_TO_RECORD = (
-    "If the change is intended, re-record: pytest --modelreg-record-mode=once after deleting the "
-    "cassette (or --modelreg-record-mode=all), or `make cassettes` for this repository's own."
+    "If the change is intended, re-record the cassette: delete it and run pytest --modelreg-record-mode=once "
+    "(or run pytest --modelreg-record-mode=all)."
 )
 
 
