@@ -65,3 +65,10 @@ async def test_cassette_replays_through_the_async_registry(provider: str, name: 
         scenario.check(outcome)
     else:
         assert not isinstance(outcome, Exception), outcome
+
+
+def test_every_cassette_belongs_to_a_scenario() -> None:
+    """A cassette whose scenario was renamed or removed is stale: `make cassettes` does not rewrite it."""
+    expected = {f"{provider}/{name}.yaml" for provider, name, _ in (p.values for p in _scenarios())}
+    found = {str(path.relative_to(CASSETTES)) for path in CASSETTES.rglob("*.yaml")}
+    assert found - expected == set(), "stale cassettes: delete them"
