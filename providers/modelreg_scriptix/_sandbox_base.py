@@ -70,7 +70,7 @@ class ScriptixSandboxBase(Sandbox):
         languages: Collection[str] = LANGUAGES,
         training_duration: float = 300.0,
         training_failure_rate: float = 0.0,
-        seed: int = 0,
+        failure_seed: int = 0,
         min_training_uploads: int = 1,
         train_answer: str = "model",
         api_keys: Collection[str] | None = None,
@@ -92,8 +92,8 @@ class ScriptixSandboxBase(Sandbox):
         self.training_duration = float(training_duration)
         """Simulated seconds from ``run`` to the end of training (the real service: 6-12 hours)."""
         self.training_failure_rate = training_failure_rate
-        """Share of trainings that fail, drawn reproducibly from ``seed`` and the model id."""
-        self.seed_value = seed
+        """Share of trainings that fail, drawn reproducibly from ``failure_seed`` and the model id."""
+        self.failure_seed = failure_seed
         self.min_training_uploads = min_training_uploads
         """Train uploads after which a model moves from status 1 to 2."""
         self.train_answer = train_answer
@@ -184,7 +184,7 @@ class ScriptixSandboxBase(Sandbox):
                 training_progress=50,
             )
         else:
-            rng = random.Random(f"{self.seed_value}:{key}:{job['started']}")
+            rng = random.Random(f"{self.failure_seed}:{key}:{job['started']}")
             doc.update(
                 training_status=4,
                 status_message=STATUS_MESSAGES[4],
@@ -207,7 +207,7 @@ class ScriptixSandboxBase(Sandbox):
             self.store.delete("failures", key)
             fail, reason = True, planned.get("reason") or DEFAULT_FAILURE
         else:
-            draw = random.Random(f"{self.seed_value}:{key}:{now}").random()
+            draw = random.Random(f"{self.failure_seed}:{key}:{now}").random()
             fail, reason = draw < self.training_failure_rate, DEFAULT_FAILURE
         self.store.put(
             "training", key, {"started": now, "duration": self.training_duration, "fail": fail, "reason": reason}

@@ -220,7 +220,9 @@ def test_a_planned_failure_ends_in_status_5_with_its_reason() -> None:
 
 
 def outcomes(seed: int) -> list[ModelStatus]:
-    sandbox = ScriptixProvider.sandbox(training_failure_rate=0.5, seed=seed, clock=VirtualClock(start=1_700_000_000))
+    sandbox = ScriptixProvider.sandbox(
+        training_failure_rate=0.5, failure_seed=seed, clock=VirtualClock(start=1_700_000_000)
+    )
     with modelreg.connect("scriptix", sandbox=sandbox, limits={"create": modelreg.provider.Limit()}) as reg:
         for number in range(12):
             model = reg.create(name=f"M{number}", language="en")
