@@ -169,9 +169,8 @@ def modelreg_cassette(
     live API with ``--modelreg-live``. Every credential is scrubbed from what is written.
     """
     target = "live" if request.config.getoption("--modelreg-live") else "sandbox"
-    with Recording(modelreg_cassette_dir / modelreg_cassette_name, record_mode=modelreg_record_mode, target=target) as (
-        recording
-    ):
+    path = modelreg_cassette_dir / modelreg_cassette_name
+    with Recording(path, record_mode=modelreg_record_mode, target=target) as recording:
         yield recording
 
 
