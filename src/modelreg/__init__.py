@@ -5,6 +5,10 @@
 ...     model = reg.create(name="Cardiology EN", language="en", base_model="medical")
 """
 
+import typing
+
+import attrs
+
 from modelreg import errors
 from modelreg._async_registry import AsyncModelRegistry
 from modelreg._bulk import BulkOutcome, BulkStatus
@@ -73,9 +77,14 @@ __all__ = [
     "providers",
 ]
 
-# Tracebacks and reprs read ``modelreg.NotFound`` rather than the private module path.
+# Tracebacks and reprs read ``modelreg.NotFound`` rather than the private module path. Records'
+# string annotations are resolved first, while their defining module is still known, so that
+# cattrs and typing.get_type_hints keep working on them.
 for _name in __all__:
     _obj = globals()[_name]
     if getattr(_obj, "__module__", "").startswith("modelreg."):
+        if isinstance(_obj, type) and attrs.has(_obj):
+            attrs.resolve_types(_obj)
+            _obj.__annotations__ = typing.get_type_hints(_obj)
         _obj.__module__ = "modelreg"
 del _name, _obj

@@ -58,3 +58,15 @@ def test_parse_ref_rejects_what_is_not_provider_colon_id(ref: str) -> None:
 
 def test_parse_ref_keeps_colons_in_the_id() -> None:
     assert parse_ref("selise:a:b") == ("selise", "a:b")
+
+
+def test_records_structure_with_a_plain_cattrs_converter() -> None:
+    """Public records keep resolvable annotations although they read as ``modelreg.Model``."""
+    import typing
+
+    import cattrs
+
+    converter = cattrs.Converter()
+    model = Model(provider="p", id="1", name="n", status=ModelStatus.READY)
+    assert converter.structure(converter.unstructure(model), Model) == model
+    assert typing.get_type_hints(Page)["total"] == int | None
