@@ -31,7 +31,9 @@ OPTIONAL_TEXT = (
 OPTIONAL_MAPS = ("custom_parameters", "custom_headers")
 ALIASES = {"MaxTokens": "max_tokens", "DefaultTemp": "default_temperature"}
 """SELISE's PascalCase body names, accepted beside modelreg's snake_case ones."""
-CREATE_FIELDS = (*REQUIRED_TEXT, *OPTIONAL_TEXT, *OPTIONAL_MAPS, "max_tokens", "default_temperature", *ALIASES)
+CREATE_FIELDS = (
+    *REQUIRED_TEXT, *OPTIONAL_TEXT, *OPTIONAL_MAPS, "max_tokens", "default_temperature", "name", *ALIASES
+)  # fmt: skip
 FILTERS = ("vendor", "model_type", "is_active", "status", "validation_status", "search")
 SECRET_FIELDS = frozenset({"api_key", "custom_headers", "project_key"})
 
@@ -89,6 +91,11 @@ def check_model_id(model_id: str) -> str:
 def check_create(fields: Mapping[str, Any], project_key: str | None) -> NewModel:
     """The create request for ``fields``, or ``ValidationFailed`` listing every problem."""
     issues = _unknown("body", fields, CREATE_FIELDS)
+    if "name" in fields:
+        # modelreg's common ``name`` is SELISE's display_name, so one create call fits every provider.
+        if "display_name" in fields:
+            issues.append(Issue(("body", "name"), "give either name or display_name, not both", "duplicate"))
+        fields = {("display_name" if key == "name" else key): value for key, value in fields.items()}
     values: dict[str, Any] = {}
     for name in REQUIRED_TEXT:
         value = fields.get(name)

@@ -241,3 +241,14 @@ def test_a_delete_answer_that_is_not_an_object_is_a_protocol_error() -> None:
     reg, _ = connect(answer(200, ["deleted"]))
     with pytest.raises(modelreg.ProtocolError):
         reg.delete("m1")
+
+
+def test_common_name_is_accepted_as_the_display_name() -> None:
+    """``create(name=...)`` works for every provider: SELISE sends it as display_name."""
+    fields = {
+        "vendor": "openai", "service_platform": "official_api", "version": "gpt-4",
+        "model_name": "gpt-4-turbo-preview", "name": "Support bot", "api_key": "sk-x",
+    }  # fmt: skip
+    assert check_create(fields, "project-1").display_name == "Support bot"
+    with pytest.raises(ValidationFailed, match="either name or display_name"):
+        check_create({**fields, "display_name": "Other"}, "project-1")
