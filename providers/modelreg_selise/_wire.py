@@ -191,16 +191,7 @@ def integer(doc: Mapping[str, Any], aliases: tuple[str, ...]) -> int | None:
 def number(doc: Mapping[str, Any], aliases: tuple[str, ...]) -> float | None:
     """A numeric field; numeric strings are accepted."""
     value = pick(doc, aliases)
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            pass
-    raise BadField(aliases[0], value, "a number")
+    return None if value is None else as_number(value, aliases[0])
 
 
 def flag(value: Any) -> bool | None:
