@@ -11,6 +11,7 @@ import httpx
 from modelreg._bulk import BulkDelete, BulkOutcome, BulkProgress
 from modelreg._bulk import run_async as run_bulk_async
 from modelreg._core import RegistryCore
+from modelreg._deferred import Held, hold_answer, resume
 from modelreg._drivers import run_async
 from modelreg._pagination import Walk, walk_async
 from modelreg._records import Deletion, Model, Page
@@ -57,10 +58,13 @@ class AsyncModelRegistry:
         return self._walk(Walk(core.name, size, limit, core.list_concurrency()), filters)
 
     def _walk(self, walk: Walk, filters: dict[str, Any]) -> AsyncIterator[Model]:
-        async def fetch(number: int) -> Page[Model]:
-            return await self.run(self._core.list_page(number, walk.page_size, filters))
+        async def fetch(number: int) -> Page[Model] | Held[Page[Model]]:
+            return await self.run(hold_answer(self._core.list_page(number, walk.page_size, filters)))
 
-        return walk_async(walk, fetch)
+        async def read(fetched: Page[Model] | Held[Page[Model]]) -> Page[Model]:
+            return await self.run(resume(fetched)) if isinstance(fetched, Held) else fetched
+
+        return walk_async(walk, fetch, read)
 
     async def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
         """One page of models, as the vendor returns it."""

@@ -109,14 +109,20 @@ REMEMBERED = 1000
 """The fewest recent ids a walk remembers to skip models that pages shifting under it repeat."""
 
 
-def walk_sync(walk: Walk, fetch: Callable[[int], Page[Model]]) -> Iterator[Model]:
-    """Yield a walk's models in order, keeping up to ``walk.window`` known pages in flight on threads."""
+def walk_sync(
+    walk: Walk, fetch: Callable[[int], Any], read: Callable[[Any], Page[Model]] = lambda page: page
+) -> Iterator[Model]:
+    """Yield a walk's models in order, keeping up to ``walk.window`` known pages in flight on threads.
+
+    ``fetch(number)`` gets a page (on a worker thread); ``read`` turns what it returned into the
+    page, in order on the caller's thread (see ``_deferred``).
+    """
     if walk.finished:
         return
     # Pages are fetched ahead only once the caller has read the first one: ``next(iter(...))``
     # or a break on page 1 costs a single request.
-    yield from walk.accept(fetch(1))
-    pending: deque[concurrent.futures.Future[Page[Model]]] = deque()
+    yield from walk.accept(read(fetch(1)))
+    pending: deque[concurrent.futures.Future[Any]] = deque()
     pool: concurrent.futures.ThreadPoolExecutor | None = None
     number = 2
 
@@ -137,12 +143,13 @@ def walk_sync(walk: Walk, fetch: Callable[[int], Page[Model]]) -> Iterator[Model
                 while not head.done():
                     concurrent.futures.wait([f for f in pending if not f.done()], return_when="FIRST_COMPLETED")
                     fill()
-                page = pending.popleft().result()
+                fetched = pending.popleft().result()
             else:
                 # Total unknown (or the listing outgrew it): one page at a time until the last.
-                page = fetch(number)
+                fetched = fetch(number)
                 number += 1
-            models = walk.accept(page)
+            fill()
+            models = walk.accept(read(fetched))
             fill()
             yield from models
     finally:
@@ -154,35 +161,49 @@ def walk_sync(walk: Walk, fetch: Callable[[int], Page[Model]]) -> Iterator[Model
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-async def walk_async(walk: Walk, fetch: Callable[[int], Awaitable[Page[Model]]]) -> AsyncIterator[Model]:
-    """Yield a walk's models in order, keeping up to ``walk.window`` known pages in flight as tasks."""
+async def walk_async(
+    walk: Walk, fetch: Callable[[int], Awaitable[Any]], read: Callable[[Any], Awaitable[Page[Model]]] | None = None
+) -> AsyncIterator[Model]:
+    """Yield a walk's models in order, keeping up to ``walk.window`` known pages in flight as tasks.
+
+    As ``walk_sync``: ``fetch`` runs as a task per page, ``read`` in order in the caller's task.
+    """
     if walk.finished:
         return
-    for model in walk.accept(await fetch(1)):
+
+    async def page_of(fetched: Any) -> Page[Model]:
+        return await read(fetched) if read is not None else fetched
+
+    for model in walk.accept(await page_of(await fetch(1))):
         yield model
-    pending: deque[asyncio.Future[Page[Model]]] = deque()
+    pending: deque[asyncio.Future[Any]] = deque()
     number = 2
 
-    def fill() -> None:
+    async def fill() -> None:
         nonlocal number
+        started = number
         while _room(walk, pending, number):
             pending.append(asyncio.ensure_future(fetch(number)))
             number += 1
+        if number > started:
+            # Let the new tasks put their requests on the wire before this task parses a page.
+            await asyncio.sleep(0)
 
     try:
         while not walk.finished:
-            fill()
+            await fill()
             if pending:
                 head = pending[0]
                 while not head.done():
                     await asyncio.wait([t for t in pending if not t.done()], return_when=asyncio.FIRST_COMPLETED)
-                    fill()
-                page = pending.popleft().result()
+                    await fill()
+                fetched = pending.popleft().result()
             else:
-                page = await fetch(number)
+                fetched = await fetch(number)
                 number += 1
-            models = walk.accept(page)
-            fill()
+            await fill()
+            models = walk.accept(await page_of(fetched))
+            await fill()
             for model in models:
                 yield model
     finally:

@@ -11,6 +11,7 @@ import httpx
 from modelreg._bulk import BulkDelete, BulkOutcome, BulkProgress
 from modelreg._bulk import run_sync as run_bulk_sync
 from modelreg._core import RegistryCore
+from modelreg._deferred import Held, hold_answer, resume
 from modelreg._drivers import run_sync
 from modelreg._pagination import Walk, walk_sync
 from modelreg._records import Deletion, Model, Page
@@ -59,10 +60,13 @@ class ModelRegistry:
         return self._walk(Walk(core.name, size, limit, core.list_concurrency()), filters)
 
     def _walk(self, walk: Walk, filters: dict[str, Any]) -> Iterator[Model]:
-        def fetch(number: int) -> Page[Model]:
-            return self.run(self._core.list_page(number, walk.page_size, filters))
+        def fetch(number: int) -> Page[Model] | Held[Page[Model]]:
+            return self.run(hold_answer(self._core.list_page(number, walk.page_size, filters)))
 
-        return walk_sync(walk, fetch)
+        def read(fetched: Page[Model] | Held[Page[Model]]) -> Page[Model]:
+            return self.run(resume(fetched)) if isinstance(fetched, Held) else fetched
+
+        return walk_sync(walk, fetch, read)
 
     def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
         """One page of models, as the vendor returns it."""
