@@ -1,10 +1,10 @@
 """Auto-pagination: what to fetch next and what to yield, shared by the sync and async walks.
 
 The first page tells the total; the following pages are then fetched concurrently (up to the
-provider's list concurrency cap) and yielded in order. Memory stays bounded: at most ``window``
-pages are in flight and two windows buffered, and duplicate detection remembers the ids of the
-last few pages only — a model shifted by concurrent inserts moves by a few places, not across
-the whole listing.
+provider's list concurrency cap), parsed in order as the caller reaches them, and yielded in
+order. Memory stays bounded: at most ``window`` pages are in flight and two windows buffered,
+and duplicate detection remembers the ids of the last pages only (at least ``REMEMBERED``) — a
+model shifted by concurrent inserts moves by a few places, not across the whole listing.
 """
 
 from __future__ import annotations
