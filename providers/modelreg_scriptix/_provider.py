@@ -192,12 +192,16 @@ class ScriptixProvider(Provider):
         """Models with the create's natural key: same name, language and base_model (default general)."""
         filters = {"language": fields.get("language"), "base_model": fields.get("base_model") or "general"}
         found: list[Model] = []
+        seen: set[str] = set()
         number = 1
         while True:
             page = yield from self.list_page(number, self.max_page_size, filters)
-            found += [m for m in page.items if m.name == fields.get("name")]
-            if not page.has_more:
+            found += [m for m in page.items if m.name == fields.get("name") and m.id not in seen]
+            fresh = {m.id for m in page.items} - seen
+            # A page with no model not seen before means the server repeats itself: stop walking.
+            if not page.has_more or not fresh:
                 return found
+            seen |= fresh
             number += 1
 
     # -- Scriptix-only operations (registries expose them as methods) ----------------------
