@@ -69,7 +69,8 @@ class Walk:
         self._previous, self._previous_total = ids, page.total
         if page.total is not None:
             # The latest total wins: a listing that grew during the walk is planned further.
-            self._last_page = max(1, math.ceil(page.total / self.page_size))
+            # Integer ceiling: a float division overflows on the huge totals a broken server may send.
+            self._last_page = max(1, -(-page.total // self.page_size))
         fresh = [model for model in page.items if model.id not in self._seen]
         self._remember(ids)
         self._check_progress(page, ids, fresh)
