@@ -30,7 +30,7 @@ from modelreg.errors import (
     RateLimited,
     TransportError,
 )
-from modelreg.provider import IDEMPOTENT, OPERATION, Flow, Pause, Provider, excerpt
+from modelreg.provider import IDEMPOTENT, OPERATION, PARSED_JSON, Flow, Pause, Provider, excerpt
 
 T = TypeVar("T")
 
@@ -331,7 +331,7 @@ def _unreadable(outcome: httpx.Response | Exception) -> bool:
     if "json" not in outcome.headers.get("content-type", ""):
         return False
     try:
-        json.loads(outcome.content)
+        outcome.extensions[PARSED_JSON] = (json.loads(outcome.content),)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return True
     return False

@@ -56,6 +56,8 @@ T = TypeVar("T")
 
 OPERATION = "modelreg.operation"
 IDEMPOTENT = "modelreg.idempotent"
+PARSED_JSON = "modelreg.json"
+"""Response extension holding ``(body,)`` once the engine has decoded it, so it is parsed once."""
 
 
 @attrs.frozen
@@ -288,6 +290,9 @@ class Provider:
 
 def read_json(response: httpx.Response, provider: str) -> Any:
     """Decode a response's JSON body, or raise ``ProtocolError`` showing what arrived."""
+    parsed = response.extensions.get(PARSED_JSON)
+    if parsed is not None:
+        return parsed[0]
     try:
         return json.loads(response.content)
     # RecursionError: JSON nested deeper than the interpreter's recursion limit.

@@ -184,3 +184,23 @@ def test_secrets_never_reach_logs_errors_or_reprs(toy: Path, caplog: pytest.LogC
     assert caplog.records, "expected DEBUG log lines"
     assert all(secret not in text for text in texts), texts
     assert "***" in str(caught.value)
+
+
+def test_a_success_body_is_decoded_once(toy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine checks a JSON answer is whole and hands the decoded body on to the provider."""
+    import json as json_module
+
+    import modelreg.provider as provider_module
+
+    calls: list[int] = []
+    real_loads = json_module.loads
+
+    def counting_loads(text: str | bytes, **kwargs: object) -> object:
+        calls.append(1)
+        return real_loads(text, **kwargs)  # type: ignore[arg-type]
+
+    transport, _ = counting(lambda r: httpx.Response(200, json={"id": 1, "name": "a"}))
+    with modelreg.connect("toy", transport=transport) as reg:
+        monkeypatch.setattr(provider_module.json, "loads", counting_loads)
+        assert reg.get(1).name == "a"
+    assert len(calls) == 1

@@ -19,7 +19,9 @@ SEED = 20261122
 def _publish(figures: Figures, request: pytest.FixtureRequest) -> str:
     report = figures.report()
     print(report)  # shown by -rA and -s
-    request.config.cache.set(f"modelreg/resilience/{figures.provider}-{figures.mode}", figures.as_json())
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    if cache is not None:
+        cache.set(f"modelreg/resilience/{figures.provider}-{figures.mode}", figures.as_json())
     return report
 
 
