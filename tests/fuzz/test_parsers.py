@@ -17,7 +17,18 @@ from hypothesis import strategies as st
 
 from modelreg import ModelRegError
 from tests.fuzz.operations import PROFILES, Profile
-from tests.fuzz.strategies import EXAMPLES, FUZZ, OUTCOMES, bodies, headers, statuses
+from tests.fuzz.strategies import (
+    EXAMPLES,
+    FUZZ,
+    HUGE_INT,
+    OUTCOMES,
+    bodies,
+    documented_answers,
+    encode,
+    headers,
+    pattern,
+    statuses,
+)
 
 MIN_EXAMPLES = 50
 """Fewer examples than this means hypothesis gave up early: the test fails rather than pass quietly."""
@@ -63,3 +74,49 @@ def test_any_answer_gives_a_record_or_a_modelreg_error(profile: Profile) -> None
         check()
     assert EXAMPLES[name] >= MIN_EXAMPLES
     assert answers.requests >= EXAMPLES[name] // 2, "most examples must reach the transport"
+
+
+SWEEP_VALUES = (None, HUGE_INT, -1, 1.5, "x", [], {}, True)
+TOKEN_PATH = "/authentication/v1/OAuth/Token"
+GOOD_TOKEN = b'{"access_token": "sweep-token-0001", "token_type": "Bearer", "expires_in": 3600}'
+SWEEP_KEYS = 20
+
+
+class Sweep:
+    """Answers each request with its first documented answer, one field (or every field) swapped."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+        self.index: int | None = None
+        self.value: Any = None
+
+    def swap(self, body: Any) -> Any:
+        if not isinstance(body, dict) or not body:
+            return self.value if self.index is None else body
+        if self.index is None:
+            return {key: self.value for key in body}
+        key = list(body)[self.index % len(body)]
+        return {**body, key: self.value}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == TOKEN_PATH:  # the token parser is fuzzed above; here the token is good
+            return httpx.Response(200, headers={"content-type": "application/json"}, content=GOOD_TOKEN)
+        bases = documented_answers(self.provider).get((request.method, pattern(request.url.path)), ({},))
+        return httpx.Response(200, headers={"content-type": "application/json"}, content=encode(self.swap(bases[0])))
+
+
+@pytest.mark.parametrize("profile", list(PROFILES.values()), ids=list(PROFILES))
+def test_each_documented_field_of_the_wrong_type_gives_a_record_or_a_modelreg_error(profile: Profile) -> None:
+    """A deterministic sweep: every operation, every field position, every wrong type (and all fields at once)."""
+    sweep = Sweep(profile.provider)
+    name = f"sweep[{profile.provider}:{','.join(sorted(profile.settings))}]"
+    with profile.connect(httpx.MockTransport(sweep)) as registry:
+        for operation in sorted(profile.calls):
+            for index in (None, *range(SWEEP_KEYS)):
+                for value in SWEEP_VALUES:
+                    sweep.index, sweep.value = index, value
+                    registry._core.provider.reauthorize()
+                    outcome = _outcome(profile, registry, operation)
+                    EXAMPLES[name] += 1
+                    OUTCOMES[name]["error" if isinstance(outcome, ModelRegError) else "record"] += 1
+    assert OUTCOMES[name]["record"] > 0
