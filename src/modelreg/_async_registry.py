@@ -8,11 +8,11 @@ from typing import Any, TypeVar
 
 import httpx
 
-from modelreg._bulk import BulkDelete, BulkOutcome, BulkProgress
+from modelreg._bulk import BulkOutcome, BulkProgress
 from modelreg._bulk import run_async as run_bulk_async
-from modelreg._core import RegistryCore
 from modelreg._deferred import Held, hold_answer, resume
 from modelreg._drivers import run_async
+from modelreg._facade import RegistryBase
 from modelreg._pagination import Walk, walk_async
 from modelreg._records import Deletion, Model, Page
 from modelreg.provider import Flow
@@ -20,30 +20,8 @@ from modelreg.provider import Flow
 T = TypeVar("T")
 
 
-class AsyncModelRegistry:
+class AsyncModelRegistry(RegistryBase[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
     """Manage one provider's models with asyncio; ``list()`` is an async iterator."""
-
-    def __init__(
-        self, core: RegistryCore, client: httpx.AsyncClient, sleep: Callable[[float], Awaitable[None]]
-    ) -> None:
-        self._core = core
-        self._client = client
-        self._sleep = sleep
-
-    @property
-    def provider(self) -> str:
-        """The provider's name, e.g. ``"scriptix"``."""
-        return self._core.name
-
-    @property
-    def sandbox(self) -> Any:
-        """The emulator behind this registry when connected with ``sandbox=``, else None."""
-        return self._core.sandbox
-
-    @property
-    def operations(self) -> tuple[str, ...]:
-        """The provider-only operations this registry offers as methods."""
-        return type(self._core.provider).extra_operations
 
     async def run(self, flow: Flow[T]) -> T:
         """Run a provider flow to its result (for provider-specific operations)."""
@@ -51,11 +29,7 @@ class AsyncModelRegistry:
 
     def list(self, *, page_size: int | None = None, limit: int | None = None, **filters: Any) -> AsyncIterator[Model]:
         """Every model matching ``filters``, lazily, fetching pages ahead concurrently."""
-        core = self._core
-        core.check_limit(limit)
-        size = core.page_size(page_size, limit, walk=True)
-        core.provider.check_filters(filters)
-        return self._walk(Walk(core.name, size, limit, core.list_concurrency()), filters)
+        return self._walk(self._walk_plan(page_size, limit, filters), filters)
 
     def _walk(self, walk: Walk, filters: dict[str, Any]) -> AsyncIterator[Model]:
         async def fetch(number: int) -> Page[Model] | Held[Page[Model]]:
@@ -68,11 +42,8 @@ class AsyncModelRegistry:
 
     async def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
         """One page of models, as the vendor returns it."""
-        core = self._core
-        core.check_page(page)
-        size = core.page_size(page_size)
-        core.provider.check_filters(filters)
-        return await self.run(core.list_page(page, size, filters))
+        size = self._page_size(page, page_size, filters)
+        return await self.run(self._core.list_page(page, size, filters))
 
     async def get(self, model_id: str | int) -> Model:
         """One model by id."""
@@ -103,14 +74,7 @@ class AsyncModelRegistry:
 
         The same as ``ModelRegistry.delete_many``, with tasks instead of threads.
         """
-        core = self._core
-        plan = BulkDelete(
-            core.name,
-            ids,
-            concurrency=concurrency,
-            default_concurrency=core.pacer.concurrency("delete") or 4,
-            progress=progress,
-        )
+        plan = self._bulk_plan(ids, concurrency, progress)
         if dry_run:
             return plan.dry_run()
         return await run_bulk_async(plan, lambda model_id: self.delete(model_id, missing_ok=missing_ok))
@@ -133,9 +97,6 @@ class AsyncModelRegistry:
         operation.__doc__ = method.__doc__
         return operation
 
-    def __dir__(self) -> Iterable[str]:
-        return sorted({*super().__dir__(), *self.operations})
-
     async def aclose(self) -> None:
         """Close the HTTP connections."""
         await self._client.aclose()
@@ -145,7 +106,3 @@ class AsyncModelRegistry:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        url = self._core.engine.redactor.text(self._core.provider.config.base_url)
-        return f"<AsyncModelRegistry {self.provider} {url}>"

@@ -8,11 +8,11 @@ from typing import Any, TypeVar
 
 import httpx
 
-from modelreg._bulk import BulkDelete, BulkOutcome, BulkProgress
+from modelreg._bulk import BulkOutcome, BulkProgress
 from modelreg._bulk import run_sync as run_bulk_sync
-from modelreg._core import RegistryCore
 from modelreg._deferred import Held, hold_answer, resume
 from modelreg._drivers import run_sync
+from modelreg._facade import RegistryBase
 from modelreg._pagination import Walk, walk_sync
 from modelreg._records import Deletion, Model, Page
 from modelreg.provider import Flow
@@ -20,32 +20,12 @@ from modelreg.provider import Flow
 T = TypeVar("T")
 
 
-class ModelRegistry:
+class ModelRegistry(RegistryBase[httpx.Client, Callable[[float], None]]):
     """Manage one provider's models: ``list``, ``get``, ``create``, ``update``, ``delete`` and more.
 
     Provider-only operations (``reg.upload_training_data(...)``, ``reg.agent_models()``...) are
     methods too; ``reg.operations`` lists them. Use as a context manager or call ``close()``.
     """
-
-    def __init__(self, core: RegistryCore, client: httpx.Client, sleep: Callable[[float], None]) -> None:
-        self._core = core
-        self._client = client
-        self._sleep = sleep
-
-    @property
-    def provider(self) -> str:
-        """The provider's name, e.g. ``"scriptix"``."""
-        return self._core.name
-
-    @property
-    def sandbox(self) -> Any:
-        """The emulator behind this registry when connected with ``sandbox=``, else None."""
-        return self._core.sandbox
-
-    @property
-    def operations(self) -> tuple[str, ...]:
-        """The provider-only operations this registry offers as methods."""
-        return type(self._core.provider).extra_operations
 
     def run(self, flow: Flow[T]) -> T:
         """Run a provider flow to its result (for provider-specific operations)."""
@@ -53,11 +33,7 @@ class ModelRegistry:
 
     def list(self, *, page_size: int | None = None, limit: int | None = None, **filters: Any) -> Iterator[Model]:
         """Every model matching ``filters``, lazily, fetching pages ahead concurrently."""
-        core = self._core
-        core.check_limit(limit)
-        size = core.page_size(page_size, limit, walk=True)
-        core.provider.check_filters(filters)
-        return self._walk(Walk(core.name, size, limit, core.list_concurrency()), filters)
+        return self._walk(self._walk_plan(page_size, limit, filters), filters)
 
     def _walk(self, walk: Walk, filters: dict[str, Any]) -> Iterator[Model]:
         def fetch(number: int) -> Page[Model] | Held[Page[Model]]:
@@ -70,11 +46,8 @@ class ModelRegistry:
 
     def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
         """One page of models, as the vendor returns it."""
-        core = self._core
-        core.check_page(page)
-        size = core.page_size(page_size)
-        core.provider.check_filters(filters)
-        return self.run(core.list_page(page, size, filters))
+        size = self._page_size(page, page_size, filters)
+        return self.run(self._core.list_page(page, size, filters))
 
     def get(self, model_id: str | int) -> Model:
         """One model by id."""
@@ -109,14 +82,7 @@ class ModelRegistry:
         provider's delete cap, which the engine enforces whatever is asked here; ``progress`` is
         called with ``(outcome, done, total)`` after each id.
         """
-        core = self._core
-        plan = BulkDelete(
-            core.name,
-            ids,
-            concurrency=concurrency,
-            default_concurrency=core.pacer.concurrency("delete") or 4,
-            progress=progress,
-        )
+        plan = self._bulk_plan(ids, concurrency, progress)
         if dry_run:
             return plan.dry_run()
         return run_bulk_sync(plan, lambda model_id: self.delete(model_id, missing_ok=missing_ok))
@@ -139,9 +105,6 @@ class ModelRegistry:
         operation.__doc__ = method.__doc__
         return operation
 
-    def __dir__(self) -> Iterable[str]:
-        return sorted({*super().__dir__(), *self.operations})
-
     def close(self) -> None:
         """Close the HTTP connections."""
         self._client.close()
@@ -151,6 +114,3 @@ class ModelRegistry:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return f"<ModelRegistry {self.provider} {self._core.engine.redactor.text(self._core.provider.config.base_url)}>"
