@@ -9,6 +9,7 @@ documented shape raises ``ProtocolError`` naming the field, never ``KeyError``/`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -176,8 +177,8 @@ def _model(data: Any) -> Model:
         finished = _timestamp(get("finished_training_at"), "finished_training_at")
     progress = get("training_progress")
     if progress is not None and type(progress) is not int:
-        if type(progress) is not float:
-            raise Malformed(f"'training_progress' must be a number, got {progress!r}")
+        if type(progress) is not float or not math.isfinite(progress):
+            raise Malformed(f"'training_progress' must be a finite number, got {progress!r}")
         progress = round(progress)
     if type(code) is int:
         status = STATUS_BY_CODE.get(code, _UNKNOWN)
