@@ -44,14 +44,25 @@ class ScriptixSandbox(TrainingRoutes):
                 400, {"error": "Bad Request", "message": "Invalid query parameters", "details": details}
             )
         assert page is not None and per_page is not None
-        docs = [self.refresh(doc) for doc in self.store.scan("models")]
-        wanted = {key: params[key] for key in ("language", "base_model") if key in params}
-        matching = [
-            doc
-            for doc in docs
-            if (status is None or doc["training_status"] == status) and all(doc.get(k) == v for k, v in wanted.items())
-        ]
+        # One scan per request. Only a model in training (status 3) can change as the clock runs,
+        # and its progress is computed from its job, so refreshing it later gives the same answer:
+        # models are refreshed before filtering only when the status filter needs it, else only
+        # those of the page.
+        matching = self.store.scan("models")
+        wanted = [(key, params[key]) for key in ("language", "base_model") if key in params]
+        if status is not None:
+            refresh = self.refresh
+            matching = [
+                doc
+                for doc in matching
+                if (refresh(doc) if doc["training_status"] == 3 else doc)["training_status"] == status
+                and all(doc.get(k) == v for k, v in wanted)
+            ]
+        elif wanted:
+            matching = [doc for doc in matching if all(doc.get(k) == v for k, v in wanted)]
         items = matching[(page - 1) * per_page : page * per_page]
+        if status is None:
+            items = [self.refresh(doc) if doc.get("training_status") == 3 else doc for doc in items]
         return self.json_response(200, {"count": len(items), "total_results": len(matching), "result": items})
 
     @route("POST", MODELS, operation="create")
