@@ -29,14 +29,14 @@ from modelreg.testing._scrub import SECRET_FIELDS, SECRET_HEADERS, Scrubber, can
 from modelreg.testing._secrets import configured_secrets, secret_fields
 
 __all__ = [
-    "MATCH_ON",
-    "SECRET_FIELDS",
-    "SECRET_HEADERS",
     "AsyncSandboxFactory",
     "CassetteMismatch",
     "Difference",
     "Leak",
+    "MATCH_ON",
     "Recording",
+    "SECRET_FIELDS",
+    "SECRET_HEADERS",
     "SandboxFactory",
     "Scrubber",
     "canonical_body",
