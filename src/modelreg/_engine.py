@@ -95,6 +95,8 @@ class Engine:
         self.deadline = deadline
         self.max_wait = max_wait
         self.redactor = Redactor(provider.config.secrets())
+        # Converted once: a request without a deadline gets these timeouts as they are.
+        self._timeout_dict = timeout.as_dict()
 
     def program(self, flow: Flow[T]) -> Program[T]:
         """Drive ``flow`` to its result, yielding the actions that need I/O."""
@@ -168,7 +170,6 @@ class Engine:
         operation = str(request.extensions.get(OPERATION, "request"))
         idempotent = bool(request.extensions.get(IDEMPOTENT, request.method in ("GET", "DELETE")))
         request.headers.setdefault("user-agent", USER_AGENT)
-        url = self.redactor.text(str(request.url))
         ambiguous = False
         attempt = 0
         delay = 0.0
@@ -184,7 +185,8 @@ class Engine:
             outcome = yield Send(request, operation, slot_timeout, prepare)
             if isinstance(outcome, ModelRegError):
                 raise outcome  # from prepare: nothing was sent
-            self._log(request.method, url, outcome, attempt, started)
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log(request, outcome, attempt, started)
             if idempotent and _unreadable(outcome):
                 # A 2xx whose JSON is cut short: read it again (the provider reports it if it stays broken).
                 decision = self.policy.decide(httpx.DecodingError("unreadable JSON body"), attempt, idempotent=True)
@@ -199,7 +201,7 @@ class Engine:
                     "%s: retrying %s %s in %.2f s (attempt %d of %d) after %s",
                     name,
                     request.method,
-                    url,
+                    self.redactor.text(str(request.url)),
                     decision.delay,
                     attempt + 2,
                     self.policy.max_retries + 1,
@@ -255,9 +257,9 @@ class Engine:
 
     def _timeouts(self, deadline: float | None, wait: float) -> dict[str, float | None]:
         """The request's timeouts, each cut to what will be left of the call's deadline after ``wait``."""
-        timeouts = self.timeout.as_dict()
+        timeouts = self._timeout_dict
         if deadline is None:
-            return timeouts
+            return dict(timeouts)
         remaining = deadline - self.clock() - wait
         if remaining <= 0:
             raise TransportError(
@@ -303,18 +305,18 @@ class Engine:
         error.__cause__ = exc
         return error
 
-    def _log(self, method: str, url: str, outcome: httpx.Response | Exception, attempt: int, started: float) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            elapsed = (self.clock() - started) * 1000
-            logger.debug(
-                "%s %s %s -> %s in %.0f ms (attempt %d)",
-                self.provider.name,
-                method,
-                url,
-                _describe(outcome),
-                elapsed,
-                attempt + 1,
-            )
+    def _log(self, request: httpx.Request, outcome: httpx.Response | Exception, attempt: int, started: float) -> None:
+        # Called only when DEBUG is on: the URL is redacted for the log line alone.
+        elapsed = (self.clock() - started) * 1000
+        logger.debug(
+            "%s %s %s -> %s in %.0f ms (attempt %d)",
+            self.provider.name,
+            request.method,
+            self.redactor.text(str(request.url)),
+            _describe(outcome),
+            elapsed,
+            attempt + 1,
+        )
 
 
 def _describe(outcome: httpx.Response | Exception, unreadable: bool = False) -> str:
