@@ -15,12 +15,11 @@ stay under the account's limits together.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import threading
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 
 from modelreg.errors import ConfigurationError
 from modelreg.provider import Limit
@@ -141,6 +140,8 @@ class Pacer:
         self._buckets: dict[str, Bucket] = {}
         self._closed_until: dict[str, float] = {}
         self._gates: dict[str, Gate] = {}
+        # Each operation's gate (or None when uncapped), looked up once: ``hold`` runs per request.
+        self._gate_of: dict[str, Gate | None] = {}
         self._lock = threading.Lock()
 
     def limit(self, operation: str) -> Limit | None:
@@ -194,41 +195,56 @@ class Pacer:
 
     def gate(self, operation: str) -> Gate | None:
         """The concurrency gate of ``operation`` (shared with every operation under ``"*"``), if capped."""
+        if operation in self._gate_of:
+            return self._gate_of[operation]
         cap = self.concurrency(operation)
-        if cap is None:
-            return None
         with self._lock:
-            return self._gates.setdefault(self._key(operation), Gate(cap))
+            found = None if cap is None else self._gates.setdefault(self._key(operation), Gate(cap))
+            self._gate_of[operation] = found
+            return found
 
-    @contextlib.contextmanager
-    def hold(self, operation: str, timeout: float | None = None) -> Iterator[bool]:
-        """Hold one of ``operation``'s concurrency slots (threads); yields False if none came within ``timeout``."""
-        gate = self.gate(operation)
-        if gate is None:
-            yield True
-            return
-        if not gate.acquire(timeout):
-            yield False
-            return
-        try:
-            yield True
-        finally:
+    def hold(self, operation: str, timeout: float | None = None) -> Hold:
+        """Hold one of ``operation``'s concurrency slots (threads); enters as False if none came within ``timeout``."""
+        return Hold(self.gate(operation), timeout)
+
+    def ahold(self, operation: str, timeout: float | None = None) -> Hold:
+        """Hold one of ``operation``'s concurrency slots (tasks); enters as False if none came within ``timeout``."""
+        return Hold(self.gate(operation), timeout)
+
+
+class Hold:
+    """A context manager (``with`` for threads, ``async with`` for tasks) holding one slot of a gate.
+
+    A plain class rather than a generator-based context manager: it is entered once per request.
+    """
+
+    __slots__ = ("gate", "held", "timeout")
+
+    def __init__(self, gate: Gate | None, timeout: float | None) -> None:
+        self.gate = gate
+        self.timeout = timeout
+        self.held = False
+
+    def __enter__(self) -> bool:
+        if self.gate is None:
+            return True
+        self.held = self.gate.acquire(self.timeout)
+        return self.held
+
+    def __exit__(self, *exc: object) -> None:
+        gate = self.gate
+        if self.held and gate is not None:
+            self.held = False
             gate.release()
 
-    @contextlib.asynccontextmanager
-    async def ahold(self, operation: str, timeout: float | None = None) -> AsyncIterator[bool]:
-        """Hold one of ``operation``'s concurrency slots (tasks); yields False if none came within ``timeout``."""
-        gate = self.gate(operation)
-        if gate is None:
-            yield True
-            return
-        if not await gate.aacquire(timeout):
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            gate.release()
+    async def __aenter__(self) -> bool:
+        if self.gate is None:
+            return True
+        self.held = await self.gate.aacquire(self.timeout)
+        return self.held
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.__exit__()
 
 
 _shared: weakref.WeakValueDictionary[tuple[object, ...], Pacer] = weakref.WeakValueDictionary()
