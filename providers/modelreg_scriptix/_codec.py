@@ -326,7 +326,10 @@ def _number(value: Any, key: str) -> float | None:
     if type(value) is float:
         return value
     if type(value) is int:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise Malformed(f"{key!r} is too large for a number: {str(value)[:20]}...") from None
     raise Malformed(f"{key!r} must be a number, got {value!r}")
 
 

@@ -197,6 +197,8 @@ def _plan(details: dict[str, Any]) -> str:
 
 
 def _seconds(value: Any) -> float | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1000:
+        return None  # beyond any float: math.isfinite would raise OverflowError
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
         return float(value)
     if isinstance(value, str):
