@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import attrs
 import cattrs
 import httpx
 from cattrs.gen import make_dict_unstructure_fn, override
@@ -18,6 +19,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from modelreg import Model
 from modelreg.errors import ProtocolError
 from modelreg.provider import excerpt
+from modelreg_selise._builders import slot_builder
 from modelreg_selise._records import AgentModel, CatalogueEntry, NewModel, SeliseDetails, Validation
 from modelreg_selise._status import UNREADABLE, mask_key, model_status, validation_kind
 from modelreg_selise._wire import (
@@ -181,7 +183,7 @@ def _structure_model(raw: Any, _: Any) -> Model:
     else:
         validated_at = _when(validated, "LastValidatedDate")
     # Positional, in SeliseDetails' field order (see _records.py).
-    details = SeliseDetails(
+    details = _new_details(
         vendor,
         model_name,
         version,
@@ -201,17 +203,18 @@ def _structure_model(raw: Any, _: Any) -> Model:
         {} if not headers else as_map(headers, "custom_headers"),
         validated_at,
     )
-    return Model(
-        provider=PROVIDER,
-        id=model_id,
-        name=name or model_name or model_id,
-        description=description,
-        status=model_status(UNREADABLE if active_value is not None and active is None else active, validation),
-        created_at=created_at,
-        updated_at=updated_at,
-        details=details,
-        raw=raw,
+    status = model_status(UNREADABLE if active_value is not None and active is None else active, validation)
+    model: Model = _new_model(
+        PROVIDER, model_id, name or model_name or model_id, description, status, created_at, updated_at, details, raw
     )
+    return model
+
+
+# Builders of the records above, filled without attrs' per-field setattr (see _builders.py).
+_new_details = slot_builder(SeliseDetails, tuple(field.name for field in attrs.fields(SeliseDetails)))
+_new_model = slot_builder(
+    Model, ("provider", "id", "name", "description", "status", "created_at", "updated_at", "details", "raw")
+)
 
 
 def _structure_details(raw: Any, _: Any) -> SeliseDetails:
