@@ -106,14 +106,15 @@ def json_values(provider: str) -> st.SearchStrategy[Any]:
     )
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def field_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into a JSON value (keys and list indices), the root's ``()`` first."""
     found = [prefix]
     if isinstance(value, dict):
         for key, item in value.items():
-            found += _paths(item, (*prefix, key))
+            found += field_paths(item, (*prefix, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found += _paths(item, (*prefix, index))
+            found += field_paths(item, (*prefix, index))
     return found
 
 
@@ -131,7 +132,8 @@ def _replace(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 _DELETE = object()
 
 
-def _apply(value: Any, path: tuple[Any, ...], operation: str, payload: Any) -> Any:
+def mutate(value: Any, path: tuple[Any, ...], operation: str, payload: Any) -> Any:
+    """A copy of ``value`` with the field at ``path`` deleted, replaced (``retype``/``replace``) or extended."""
     if operation == "extra" or not path:
         target = _get(value, path)
         if isinstance(target, dict):
@@ -161,10 +163,10 @@ def mutated(draw: st.DrawFn, bases: tuple[Any, ...], provider: str) -> Any:
     """One of ``bases`` as is, or with a few fields deleted, retyped, replaced or added."""
     body = draw(st.sampled_from(bases))
     for _ in range(draw(st.integers(min_value=0, max_value=6))):
-        path = draw(st.sampled_from(_paths(body)))
+        path = draw(st.sampled_from(field_paths(body)))
         operation = draw(st.sampled_from(["delete", "retype", "retype", "replace", "extra"]))
         payload = draw(WRONG_TYPES if operation == "retype" else json_values(provider))
-        body = _apply(body, path, operation, payload)
+        body = mutate(body, path, operation, payload)
     return body
 
 

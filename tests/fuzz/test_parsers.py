@@ -28,7 +28,9 @@ from tests.fuzz.strategies import (
     bodies,
     documented_answers,
     encode,
+    field_paths,
     headers,
+    mutate,
     pattern,
     statuses,
 )
@@ -88,11 +90,11 @@ def test_any_answer_gives_a_record_or_a_modelreg_error(profile: Profile) -> None
 SWEEP_VALUES = (None, HUGE_INT, -1, 1.5, math.inf, math.nan, "x", [], {}, True)
 TOKEN_PATH = "/authentication/v1/OAuth/Token"
 GOOD_TOKEN = b'{"access_token": "sweep-token-0001", "token_type": "Bearer", "expires_in": 3600}'
-SWEEP_KEYS = 20
+SWEEP_PATHS = 40
 
 
 class Sweep:
-    """Answers each request with its first documented answer, one field (or every field) swapped."""
+    """Answers each request with its first documented answer, one field at any depth (or all) swapped."""
 
     def __init__(self, provider: str) -> None:
         self.provider = provider
@@ -100,12 +102,13 @@ class Sweep:
         self.value: Any = None
 
     def swap(self, body: Any) -> Any:
-        if not isinstance(body, dict) or not body:
-            return self.value if self.index is None else body
         if self.index is None:
-            return {key: self.value for key in body}
-        key = list(body)[self.index % len(body)]
-        return {**body, key: self.value}
+            return {key: self.value for key in body} if isinstance(body, dict) and body else self.value
+        # Field paths at any depth, the first element standing for every element of a list.
+        paths = [p for p in field_paths(body) if p and all(step == 0 for step in p if isinstance(step, int))]
+        if not paths:
+            return body
+        return mutate(body, paths[self.index % len(paths)], "retype", self.value)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == TOKEN_PATH:  # the token parser is fuzzed above; here the token is good
@@ -121,7 +124,7 @@ def test_each_documented_field_of_the_wrong_type_gives_a_record_or_a_modelreg_er
     name = f"sweep[{profile.provider}:{','.join(sorted(profile.settings))}]"
     with profile.connect(httpx.MockTransport(sweep)) as registry:
         for operation in sorted(profile.calls):
-            for index in (None, *range(SWEEP_KEYS)):
+            for index in (None, *range(SWEEP_PATHS)):
                 for value in SWEEP_VALUES:
                     sweep.index, sweep.value = index, value
                     registry._core.provider.reauthorize()
