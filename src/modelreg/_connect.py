@@ -18,6 +18,7 @@ from modelreg._pacing import Pacer, shared_pacer
 from modelreg._plugins import provider_class
 from modelreg._registry import ModelRegistry
 from modelreg._retry import RetryPolicy
+from modelreg._tls import verify_for
 from modelreg.errors import ConfigurationError
 from modelreg.provider import Limit
 from modelreg.sandbox import Sandbox, VirtualClock
@@ -129,7 +130,8 @@ def connect(
         deadline=deadline,
         settings=settings,
     )
-    client = httpx.Client(transport=parts.transport, timeout=parts.timeout, follow_redirects=False)
+    verify = verify_for(parts.transport)
+    client = httpx.Client(transport=parts.transport, timeout=parts.timeout, follow_redirects=False, verify=verify)
     # time.sleep is looked up at each wait, so that tests can patch it after connecting.
     sleep = (
         parts.sandbox.clock.sleep
@@ -165,7 +167,8 @@ def connect_async(
         deadline=deadline,
         settings=settings,
     )
-    client = httpx.AsyncClient(transport=parts.transport, timeout=parts.timeout, follow_redirects=False)
+    verify = verify_for(parts.transport)
+    client = httpx.AsyncClient(transport=parts.transport, timeout=parts.timeout, follow_redirects=False, verify=verify)
     sleep = (
         parts.sandbox.clock.asleep
         if parts.sandbox and isinstance(parts.sandbox.clock, VirtualClock)
