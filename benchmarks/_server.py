@@ -2,13 +2,14 @@
 
 ``python -m benchmarks._server PROVIDER PORT MODELS`` seeds ``MODELS`` models and serves the
 emulator with uvicorn. ``/_bench`` answers the gauges (requests, peak in flight, time spent in
-the emulator's handlers); ``?latency=S`` sets the per-request latency, ``?cache=1|0`` turns the
-list-answer cache on or off and ``?reset=1`` clears the gauges. ``Server`` starts and stops that
-subprocess from a benchmark.
+the emulator's handlers, the server process's CPU time so far, its HTTP stack); ``?latency=S``
+sets the per-request latency, ``?cache=1|0`` turns the list-answer cache on or off and
+``?reset=1`` clears the gauges. ``Server`` starts and stops that subprocess from a benchmark.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -121,6 +122,8 @@ def control_app(sandbox: Sandbox, gauges: dict[str, Any]) -> Callable[[Scope, Re
                 "requests": dict(sandbox.requests),
                 "peak_in_flight": dict(sandbox.peak_in_flight),
                 "handler_seconds": gauges["handler_seconds"],
+                "process_seconds": time.process_time(),
+                "stack": gauges["stack"],
             }
         ).encode()
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
@@ -139,7 +142,11 @@ def serve(provider: str, port: int, count: int) -> None:
 
     sandbox = provider_class(provider).sandbox(clock=WallClock())
     seed(provider, sandbox, count)
-    gauges: dict[str, Any] = {"handler_seconds": 0.0, "cache": False}
+    # uvicorn's "auto" picks uvloop and httptools when installed; the gauges say what ran.
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    stack = f"uvicorn {uvicorn.__version__}, {loop} loop, {http}"
+    gauges: dict[str, Any] = {"handler_seconds": 0.0, "cache": False, "stack": stack}
     handle = sandbox.handle
 
     def timed(request: httpx.Request, *, simulate_latency: bool = True) -> httpx.Response:
@@ -150,7 +157,8 @@ def serve(provider: str, port: int, count: int) -> None:
             gauges["handler_seconds"] += time.perf_counter() - started
 
     sandbox.handle = timed  # type: ignore[method-assign]
-    uvicorn.run(control_app(sandbox, gauges), host="127.0.0.1", port=port, log_level="warning")
+    app = control_app(sandbox, gauges)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, loop=loop, http=http)
 
 
 def free_port() -> int:
