@@ -124,14 +124,22 @@ def walk_sync(
     # or a break on page 1 costs a single request.
     yield from walk.accept(read(fetch(1)))
     pending: deque[concurrent.futures.Future[Any]] = deque()
+    # The fetches not finished yet, each removed by its own done callback: counting them by asking
+    # every pending future would take a lock per future, several times per page.
+    running: set[concurrent.futures.Future[Any]] = set()
     pool: concurrent.futures.ThreadPoolExecutor | None = None
     number = 2
 
     def fill() -> None:
         nonlocal pool, number
-        while _room(walk, pending, number):
+        while _room(walk, pending, len(running), number):
             pool = pool or concurrent.futures.ThreadPoolExecutor(walk.window, "modelreg-list")
-            pending.append(pool.submit(fetch, number))
+            future = pool.submit(fetch, number)
+            running.add(future)
+            # Runs once the future is done (in the worker, or here if it is done already); until
+            # then the fetch still counts, which can only delay the next one, never add one.
+            future.add_done_callback(running.discard)
+            pending.append(future)
             number += 1
 
     try:
@@ -178,13 +186,17 @@ async def walk_async(
     for model in walk.accept(await page_of(await fetch(1))):
         yield model
     pending: deque[asyncio.Future[Any]] = deque()
+    running: set[asyncio.Future[Any]] = set()  # as in walk_sync
     number = 2
 
     async def fill() -> None:
         nonlocal number
         started = number
-        while _room(walk, pending, number):
-            pending.append(asyncio.ensure_future(fetch(number)))
+        while _room(walk, pending, len(running), number):
+            task = asyncio.ensure_future(fetch(number))
+            running.add(task)
+            task.add_done_callback(running.discard)
+            pending.append(task)
             number += 1
         if number > started:
             # Let the new tasks put their requests on the wire before this task parses a page.
@@ -215,12 +227,10 @@ async def walk_async(
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-def _room(walk: Walk, pending: deque[Any], number: int) -> bool:
+def _room(walk: Walk, pending: deque[Any], running: int, number: int) -> bool:
     """Whether page ``number`` may be fetched now: known to exist, a slot free, the buffer not full.
 
-    At most ``window`` fetches run at once; pages that arrived ahead of their turn wait in the
-    buffer, which holds at most two windows of pages.
+    At most ``window`` fetches run at once (``running`` of them do now); pages that arrived ahead
+    of their turn wait in the buffer, which holds at most two windows of pages.
     """
-    if not walk.planned(number) or len(pending) >= 2 * walk.window:
-        return False
-    return sum(1 for fetch in pending if not fetch.done()) < walk.window
+    return walk.planned(number) and len(pending) < 2 * walk.window and running < walk.window
