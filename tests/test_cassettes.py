@@ -1,4 +1,4 @@
-"""Every recorded cassette replays through the sync and the async registry, offline."""
+"""Every recorded cassette replays through the sync and the async registry, offline, each interaction once."""
 
 from __future__ import annotations
 
@@ -45,9 +45,11 @@ async def _outcome_async(scenario: Scenario) -> Any:
 def test_cassette_replays_through_the_sync_registry(provider: str, name: str, scenario: Scenario) -> None:
     path = CASSETTES / provider / f"{name}.yaml"
     assert path.exists(), f"missing cassette {path}: run `make cassettes`"
-    with use_cassette(path, record_mode="none", allow_playback_repeats=True) as cassette:
+    # Without playback repeats every interaction answers exactly once, in recorded order for
+    # identical requests: a polling or refresh sequence must replay as it was recorded.
+    with use_cassette(path, record_mode="none") as cassette:
         outcome = _outcome_sync(scenario)
-    assert cassette.play_count > 0
+    assert cassette.all_played, f"{name}: {cassette.play_count} of {len(cassette)} interactions replayed"
     if scenario.check is not None:
         scenario.check(outcome)
     else:
@@ -58,9 +60,11 @@ def test_cassette_replays_through_the_sync_registry(provider: str, name: str, sc
 async def test_cassette_replays_through_the_async_registry(provider: str, name: str, scenario: Scenario) -> None:
     path = CASSETTES / provider / f"{name}.yaml"
     assert path.exists(), f"missing cassette {path}: run `make cassettes`"
-    with use_cassette(path, record_mode="none", allow_playback_repeats=True) as cassette:
+    # Without playback repeats every interaction answers exactly once, in recorded order for
+    # identical requests: a polling or refresh sequence must replay as it was recorded.
+    with use_cassette(path, record_mode="none") as cassette:
         outcome = await _outcome_async(scenario)
-    assert cassette.play_count > 0
+    assert cassette.all_played, f"{name}: {cassette.play_count} of {len(cassette)} interactions replayed"
     if scenario.check is not None:
         scenario.check(outcome)
     else:
