@@ -141,9 +141,8 @@ async def _alist(reg: AsyncModelRegistry, **filters: Any) -> list[Model]:
     return [m async for m in reg.list(**filters)]
 
 
-# Replays answer a repeated identical request with its first recorded answer, so no scenario
-# sends the same request twice expecting different answers (except token_refresh_on_401, whose
-# second answer tests/selise/test_cassettes_strict.py replays in order).
+# Replays answer each recorded interaction once, in recorded order for identical requests
+# (tests/test_cassettes.py), so token_refresh_on_401 replays its refused and its fresh answer.
 
 
 def _lifecycle(reg: ModelRegistry) -> list[Any]:
