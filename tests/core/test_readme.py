@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+# A block defining tests is a pytest example: tests/testing runs the same one under pytester.
+BLOCKS = [b for b in re.findall(r"```python\n(.*?)```", README, re.DOTALL) if "def test_" not in b]
 
 
 def test_readme_has_python_examples() -> None:
@@ -19,3 +20,12 @@ def test_readme_has_python_examples() -> None:
 def test_readme_example_runs(source: str, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(source, "README.md", "exec"), {"__name__": "readme"})
     assert capsys.readouterr().out.strip(), "the example printed nothing"
+
+
+def test_readme_pytest_example_is_the_one_tests_run() -> None:
+    """The README's cassette example is copied from docs/testing.md, whose examples run under pytester."""
+    testing_guide = (Path(__file__).resolve().parents[2] / "docs" / "testing.md").read_text()
+    examples = [b for b in re.findall(r"```python\n(.*?)```", README, re.DOTALL) if "def test_" in b]
+    assert examples, "the README shows no pytest example"
+    for example in examples:
+        assert example in testing_guide
