@@ -2,7 +2,7 @@
 
 ``configure_converter(converter)`` registers one hand-written structure hook per record (and
 unstructures timestamps the way Scriptix writes them). The model hook is one flat function that
-fills the records through builders generated from their fields (``_builders.py``), which keeps
+fills the records through builders generated from their fields (``modelreg.provider.record_builder``), which keeps
 normalizing a page of models at about a third of ``json.loads``'s speed. A body that is not the
 documented shape raises ``ProtocolError`` naming the field, never ``KeyError``/``TypeError``.
 """
@@ -19,8 +19,7 @@ import httpx
 
 from modelreg import Model, ModelStatus, Page
 from modelreg.errors import ProtocolError
-from modelreg.provider import excerpt, parse_timestamp, read_json
-from modelreg_scriptix._builders import slot_builder
+from modelreg.provider import excerpt, parse_timestamp, read_json, record_builder
 from modelreg_scriptix._records import (
     STATUS_BY_CODE,
     ScriptixDetails,
@@ -240,10 +239,10 @@ def _metrics(value: Any) -> TrainingMetrics:
 
 
 # Argument orders of the builders, as the calls above pass them.
-_new_model = slot_builder(
+_new_model = record_builder(
     Model, ("provider", "id", "name", "description", "status", "created_at", "updated_at", "details", "raw")
 )
-_new_details = slot_builder(
+_new_details = record_builder(
     ScriptixDetails,
     (
         "model_key",
@@ -258,7 +257,7 @@ _new_details = slot_builder(
         "error",
     ),
 )
-_new_metrics = slot_builder(TrainingMetrics, ("word_error_rate", "accuracy_improvement"))
+_new_metrics = record_builder(TrainingMetrics, ("word_error_rate", "accuracy_improvement"))
 
 
 def _upload(value: Any, model_id: str = "") -> TrainingDataUpload:

@@ -48,7 +48,7 @@ DESCRIPTION_MAX = 1000
 
 
 # Dict classes rather than slotted ones: the codec fills one __dict__ per record, which is faster
-# than filling ten slots (see _builders.py).
+# than filling ten slots (see modelreg.provider.record_builder).
 @attrs.frozen(slots=False)
 class TrainingMetrics:
     """The quality figures of a trained model (units not stated by Scriptix; percentages in its samples)."""

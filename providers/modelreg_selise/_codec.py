@@ -18,8 +18,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from modelreg import Model
 from modelreg.errors import ProtocolError
-from modelreg.provider import excerpt
-from modelreg_selise._builders import slot_builder
+from modelreg.provider import excerpt, record_builder
 from modelreg_selise._records import AgentModel, CatalogueEntry, NewModel, SeliseDetails, Validation
 from modelreg_selise._status import UNREADABLE, mask_key, model_status, validation_kind
 from modelreg_selise._wire import (
@@ -210,9 +209,9 @@ def _structure_model(raw: Any, _: Any) -> Model:
     return model
 
 
-# Builders of the records above, filled without attrs' per-field setattr (see _builders.py).
-_new_details = slot_builder(SeliseDetails, tuple(field.name for field in attrs.fields(SeliseDetails)))
-_new_model = slot_builder(
+# Builders of the records above, filled without attrs' per-field setattr (see modelreg.provider.record_builder).
+_new_details = record_builder(SeliseDetails, tuple(field.name for field in attrs.fields(SeliseDetails)))
+_new_model = record_builder(
     Model, ("provider", "id", "name", "description", "status", "created_at", "updated_at", "details", "raw")
 )
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import attrs
 import httpx
 
+from modelreg._builders import record_builder
 from modelreg._records import Deletion, Issue, Model, Page
 from modelreg.errors import (
     APIError,
@@ -50,6 +51,7 @@ __all__ = [
     "parse_retry_after",
     "parse_timestamp",
     "read_json",
+    "record_builder",
 ]
 
 T = TypeVar("T")

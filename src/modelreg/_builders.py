@@ -1,11 +1,10 @@
-"""Fast constructors for frozen attrs records, used by the codec on every model of a page.
+"""Fast constructors for frozen attrs records, for provider codecs that build one per model.
 
 A frozen attrs class's ``__init__`` sets each field through ``object.__setattr__``, which costs
-about as much as the rest of reading a SELISE model. For a class without validators, converters
-or init hooks, the builder fills the instance directly: each slot for a slotted class
-(``modelreg.Model``, ``SeliseDetails``), one ``__dict__`` for a dict class. Any class that does
-not qualify gets a plain call of the class instead. (The Scriptix provider has the same helper:
-each provider package stands on ``modelreg``'s public API alone.)
+about as much as all the parsing a vendor model needs. For a class without validators,
+converters or init hooks, the builder fills the instance directly: each slot for a slotted class
+(``modelreg.Model``), one ``__dict__`` for a dict class. Any class that does not qualify gets a
+plain call of the class instead. Public as ``modelreg.provider.record_builder``.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any
 import attrs
 
 
-def slot_builder(cls: type[Any], names: Sequence[str]) -> Callable[..., Any]:
+def record_builder(cls: type[Any], names: Sequence[str]) -> Callable[..., Any]:
     """A function taking the fields ``names`` positionally and returning an instance of ``cls``.
 
     Fields not in ``names`` get their defaults, so the builder keeps working when the class
