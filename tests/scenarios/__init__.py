@@ -62,3 +62,25 @@ class Scenario:
         return modelreg.connect_async(
             self.provider, sandbox=sandbox, transport=transport, max_retries=0, **self.settings
         )
+
+
+def succeeds(test: Callable[[Any], bool]) -> Callable[[Any], None]:
+    """A scenario check: the scenario returned a value (no error) for which ``test`` holds."""
+
+    def check(outcome: Any) -> None:
+        assert not isinstance(outcome, Exception), outcome
+        assert test(outcome), outcome
+
+    return check
+
+
+def raises(
+    kind: type[Exception], test: Callable[[Any], bool] = lambda e: True, *, exact: bool = False
+) -> Callable[[Any], None]:
+    """A scenario check: the scenario raised ``kind`` (exactly that class with ``exact``) satisfying ``test``."""
+
+    def check(outcome: Any) -> None:
+        assert (type(outcome) is kind) if exact else isinstance(outcome, kind), repr(outcome)
+        assert test(outcome), repr(outcome)
+
+    return check

@@ -27,7 +27,7 @@ from modelreg import (
 )
 from modelreg.provider import Config, Limit
 from modelreg.sandbox import Sandbox
-from tests.scenarios import Scenario
+from tests.scenarios import Scenario, raises, succeeds
 
 PROVIDER = "scriptix"
 API_KEY = "sk-test-scriptix-0001"
@@ -56,22 +56,6 @@ def _both(
     settings: dict[str, Any] | None = None,
 ) -> Scenario:
     return Scenario(PROVIDER, run, arun, prepare=prepare, settings=settings or SETTINGS, check=check)
-
-
-def _that(test: Callable[[Any], bool]) -> Callable[[Any], None]:
-    def check(outcome: Any) -> None:
-        assert not isinstance(outcome, Exception), outcome
-        assert test(outcome), outcome
-
-    return check
-
-
-def _raises(kind: type[Exception], test: Callable[[Any], bool] = lambda e: True) -> Callable[[Any], None]:
-    def check(outcome: Any) -> None:
-        assert isinstance(outcome, kind), outcome
-        assert test(outcome), outcome
-
-    return check
 
 
 # -- listing -----------------------------------------------------------------------------------
@@ -254,21 +238,21 @@ SCENARIOS: dict[str, Scenario] = {
     "get": _both(
         lambda r: r.get(1),
         lambda r: r.get(1),
-        _that(lambda m: m.status is ModelStatus.AVAILABLE and m.details.training_metrics.word_error_rate == 12.5),
+        succeeds(lambda m: m.status is ModelStatus.AVAILABLE and m.details.training_metrics.word_error_rate == 12.5),
     ),
     "get_404": _both(
-        lambda r: r.get(999), lambda r: r.get(999), _raises(NotFound, lambda e: e.error_code == "MODEL_NOT_FOUND")
+        lambda r: r.get(999), lambda r: r.get(999), raises(NotFound, lambda e: e.error_code == "MODEL_NOT_FOUND")
     ),
     "create": _both(
         lambda r: r.create(name="Medical Cardiology EN", language="en", base_model="medical", description="Cardiology"),
         lambda r: r.create(name="Medical Cardiology EN", language="en", base_model="medical", description="Cardiology"),
-        _that(lambda m: m.status is ModelStatus.PENDING and m.details.model_key == f"custom_model_{m.id}"),
+        succeeds(lambda m: m.status is ModelStatus.PENDING and m.details.model_key == f"custom_model_{m.id}"),
         prepare=None,
     ),
     "create_400": _both(
         lambda r: r.create(name="Klingon", language="xx"),
         lambda r: r.create(name="Klingon", language="xx"),
-        _raises(
+        raises(
             ValidationFailed,
             lambda e: (
                 e.status_code == 400 and e.issues[0].loc == ("body", "language") and "'xx'" in e.issues[0].message
@@ -280,39 +264,39 @@ SCENARIOS: dict[str, Scenario] = {
     "create_402": _both(
         lambda r: r.create(name="Sixth", language="en"),
         lambda r: r.create(name="Sixth", language="en"),
-        _raises(QuotaExceeded, lambda e: dict(e.details) == {"current_models": 5, "plan_limit": 5, "plan": "Gold"}),
+        raises(QuotaExceeded, lambda e: dict(e.details) == {"current_models": 5, "plan_limit": 5, "plan": "Gold"}),
         prepare=_gold_plan,
     ),
     "update": _both(
         lambda r: r.update(1, name="Medical Cardiology EN v2", description="Updated"),
         lambda r: r.update(1, name="Medical Cardiology EN v2", description="Updated"),
-        _that(lambda m: (m.name, m.description) == ("Medical Cardiology EN v2", "Updated")),
+        succeeds(lambda m: (m.name, m.description) == ("Medical Cardiology EN v2", "Updated")),
     ),
-    "update_404": _both(lambda r: r.update(999, name="X"), lambda r: r.update(999, name="X"), _raises(NotFound)),
+    "update_404": _both(lambda r: r.update(999, name="X"), lambda r: r.update(999, name="X"), raises(NotFound)),
     "delete": _both(
         lambda r: r.delete(4),
         lambda r: r.delete(4),
-        _that(lambda d: d == Deletion("scriptix", "4", True)),
+        succeeds(lambda d: d == Deletion("scriptix", "4", True)),
     ),
-    "delete_404": _both(lambda r: r.delete(999), lambda r: r.delete(999), _raises(NotFound)),
+    "delete_404": _both(lambda r: r.delete(999), lambda r: r.delete(999), raises(NotFound)),
     "delete_missing_ok": _both(
         lambda r: r.delete(999, missing_ok=True),
         lambda r: r.delete(999, missing_ok=True),
-        _that(lambda d: d.deleted is False),
+        succeeds(lambda d: d.deleted is False),
     ),
     "delete_409": _both(
         lambda r: r.delete(1),
         lambda r: r.delete(1),
-        _raises(ModelInUse, lambda e: e.details["active_transcriptions"] == 5 and e.error_code == "MODEL_IN_USE"),
+        raises(ModelInUse, lambda e: e.details["active_transcriptions"] == 5 and e.error_code == "MODEL_IN_USE"),
         prepare=_in_use,
     ),
     "unauthorized_401": _both(
-        lambda r: r.get(1), lambda r: r.get(1), _raises(AuthenticationFailed), prepare=_other_key_only
+        lambda r: r.get(1), lambda r: r.get(1), raises(AuthenticationFailed), prepare=_other_key_only
     ),
     "rate_limited_429": _both(
         _two_creates,
         _atwo_creates,
-        _raises(RateLimited, lambda e: e.retry_after == 3600 and e.error_code == "RATE_LIMIT_EXCEEDED"),
+        raises(RateLimited, lambda e: e.retry_after == 3600 and e.error_code == "RATE_LIMIT_EXCEEDED"),
         prepare=_one_create_per_hour,
     ),
     "upload_training_data": _both(
@@ -323,43 +307,43 @@ SCENARIOS: dict[str, Scenario] = {
     "training_data_list": _both(
         lambda r: r.training_data(1),
         lambda r: r.training_data(1),
-        _that(lambda items: [(d.id, d.kind) for d in items] == [("1", "train"), ("2", "test")]),
+        succeeds(lambda items: [(d.id, d.kind) for d in items] == [("1", "train"), ("2", "test")]),
     ),
     "training_data_get": _both(
         lambda r: r.get_training_data(1, 2),
         lambda r: r.get_training_data(1, 2),
-        _that(lambda d: isinstance(d, TrainingData) and d.name == "cardiology_test.wav"),
+        succeeds(lambda d: isinstance(d, TrainingData) and d.name == "cardiology_test.wav"),
     ),
     "training_data_delete": _both(
         lambda r: r.delete_training_data(1, 2),
         lambda r: r.delete_training_data(1, 2),
-        _that(lambda d: d.deleted and d.id == "2"),
+        succeeds(lambda d: d.deleted and d.id == "2"),
     ),
     "training_data_404": _both(
-        lambda r: r.get_training_data(1, 99), lambda r: r.get_training_data(1, 99), _raises(NotFound)
+        lambda r: r.get_training_data(1, 99), lambda r: r.get_training_data(1, 99), raises(NotFound)
     ),
     "train": _both(
         lambda r: r.train(3),
         lambda r: r.train(3),
-        _that(lambda m: m.status is ModelStatus.TRAINING and m.details.training_progress == 0),
+        succeeds(lambda m: m.status is ModelStatus.TRAINING and m.details.training_progress == 0),
     ),
     "train_204": _both(
         lambda r: r.train(3),
         lambda r: r.train(3),
-        _that(lambda m: m.status is ModelStatus.TRAINING and m.details.language == "de"),
+        succeeds(lambda m: m.status is ModelStatus.TRAINING and m.details.language == "de"),
         prepare=_empty_train_answer,
     ),
     "train_not_ready_400": _both(
         lambda r: r.train(4),
         lambda r: r.train(4),
-        _raises(ValidationFailed, lambda e: e.status_code == 400 and e.issues[0].loc == ("body", "training_status")),
+        raises(ValidationFailed, lambda e: e.status_code == 400 and e.issues[0].loc == ("body", "training_status")),
     ),
-    "wait_for_training": _both(_wait, _await, _that(lambda m: m.status is ModelStatus.AVAILABLE)),
+    "wait_for_training": _both(_wait, _await, succeeds(lambda m: m.status is ModelStatus.AVAILABLE)),
     "train_and_wait": _both(_train_and_wait, _atrain_and_wait, _check_trained),
     "train_failed": _both(
         lambda r: r.train(3, wait=True, **FAST),
         lambda r: r.train(3, wait=True, **FAST),
-        _raises(TrainingFailed, lambda e: e.model.status is ModelStatus.FAILED and "noisy" in str(e)),
+        raises(TrainingFailed, lambda e: e.model.status is ModelStatus.FAILED and "noisy" in str(e)),
         prepare=_planned_failure,
     ),
     "lifecycle": _both(_lifecycle, _alifecycle, _check_lifecycle, prepare=_quick),

@@ -7,6 +7,7 @@ models (``mdl_000001``-``3``) live in another project, so they stand for "someon
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,7 +29,7 @@ from modelreg import (
     ValidationFailed,
 )
 from modelreg.sandbox import Sandbox
-from tests.scenarios import Scenario
+from tests.scenarios import Scenario, raises, succeeds
 
 PROVIDER = "selise"
 BLOCKS_KEY = "blk-scenario-key-0001"
@@ -118,20 +119,8 @@ def _scenario(
     return Scenario(PROVIDER, run, arun, prepare=prepare, settings=settings or SETTINGS, check=check)
 
 
-def _that(test: Callable[[Any], bool]) -> Callable[[Any], None]:
-    def check(outcome: Any) -> None:
-        assert not isinstance(outcome, Exception), outcome
-        assert test(outcome), outcome
-
-    return check
-
-
-def _raises(kind: type[Exception], test: Callable[[Any], bool] = lambda e: True) -> Callable[[Any], None]:
-    def check(outcome: Any) -> None:
-        assert type(outcome) is kind, repr(outcome)
-        assert test(outcome), repr(outcome)
-
-    return check
+# These scenarios pin the exact error class: a subclass (ModelInUse for Conflict) must not pass.
+raises_exactly = functools.partial(raises, exact=True)
 
 
 # -- steps written once per registry kind ---------------------------------------------------------
@@ -230,144 +219,146 @@ SCENARIOS: dict[str, Scenario] = {
     "list": _scenario(
         lambda reg: reg.list_page(),
         lambda reg: reg.list_page(),
-        _that(_page_of(["GPT-4 Turbo", "Claude 3 Opus"])),
+        succeeds(_page_of(["GPT-4 Turbo", "Claude 3 Opus"])),
     ),
     "list_filtered": _scenario(
         lambda reg: reg.list_page(vendor="openai", model_type="chat", status=ModelStatus.AVAILABLE, search="GPT"),
         lambda reg: reg.list_page(vendor="openai", model_type="chat", status=ModelStatus.AVAILABLE, search="GPT"),
-        _that(_page_of(["GPT-4 Turbo"])),
+        succeeds(_page_of(["GPT-4 Turbo"])),
     ),
     "list_paginated": _scenario(
         lambda reg: [m.id for m in reg.list(page_size=1)],
         lambda reg: _ids(_alist(reg, page_size=1)),
-        _that(lambda ids: ids == [FIRST, SECOND]),
+        succeeds(lambda ids: ids == [FIRST, SECOND]),
     ),
     "get": _scenario(
         lambda reg: reg.get(FIRST),
         lambda reg: reg.get(FIRST),
-        _that(lambda m: m.status is ModelStatus.AVAILABLE and m.details.api_key_masked in ("sk-...6789", "***")),
+        succeeds(lambda m: m.status is ModelStatus.AVAILABLE and m.details.api_key_masked in ("sk-...6789", "***")),
     ),
     "get_404": _scenario(
         lambda reg: reg.get(OTHER_PROJECTS),
         lambda reg: reg.get(OTHER_PROJECTS),
-        _raises(NotFound, lambda e: e.status_code == 404),
+        raises_exactly(NotFound, lambda e: e.status_code == 404),
     ),
     "create": _scenario(
         lambda reg: reg.create(**NEW_MODEL),
         lambda reg: reg.create(**NEW_MODEL),
-        _that(lambda m: m.name == "Helpdesk GPT-4o mini" and m.status is ModelStatus.PENDING),
+        succeeds(lambda m: m.name == "Helpdesk GPT-4o mini" and m.status is ModelStatus.PENDING),
     ),
     "create_422": _scenario(
         lambda reg: reg.create(**{**NEW_MODEL, "service_platform": "on_premise"}),
         lambda reg: reg.create(**{**NEW_MODEL, "service_platform": "on_premise"}),
-        _raises(ValidationFailed, lambda e: e.status_code == 422 and e.issues[0].loc == ("body", "service_platform")),
+        raises_exactly(
+            ValidationFailed, lambda e: e.status_code == 422 and e.issues[0].loc == ("body", "service_platform")
+        ),
         prepare=_then(_echo),
     ),
     "delete": _scenario(
         lambda reg: reg.delete(SECOND),
         lambda reg: reg.delete(SECOND),
-        _that(lambda d: d == Deletion(PROVIDER, SECOND, True, "AI model deleted successfully")),
+        succeeds(lambda d: d == Deletion(PROVIDER, SECOND, True, "AI model deleted successfully")),
     ),
     "delete_422_not_found": _scenario(
         lambda reg: reg.delete(MISSING),
         lambda reg: reg.delete(MISSING),
-        _raises(NotFound, lambda e: e.status_code == 422 and e.error_code == "value_error.notfound"),
+        raises_exactly(NotFound, lambda e: e.status_code == 422 and e.error_code == "value_error.notfound"),
         prepare=None,
     ),
     "delete_404": _scenario(
         lambda reg: reg.delete(OTHER_PROJECTS),
         lambda reg: reg.delete(OTHER_PROJECTS),
-        _raises(NotFound, lambda e: e.status_code == 404),
+        raises_exactly(NotFound, lambda e: e.status_code == 404),
     ),
     "delete_missing_ok": _scenario(
         lambda reg: reg.delete(MISSING, missing_ok=True),
         lambda reg: reg.delete(MISSING, missing_ok=True),
-        _that(lambda d: d.deleted is False),
+        succeeds(lambda d: d.deleted is False),
         prepare=None,
     ),
     "delete_409_in_use": _scenario(
         lambda reg: reg.delete(FIRST),
         lambda reg: reg.delete(FIRST),
-        _raises(ModelInUse, lambda e: e.status_code == 409),
+        raises_exactly(ModelInUse, lambda e: e.status_code == 409),
         prepare=_then(lambda s: s.mark_in_use(FIRST, ("support-agent",))),
     ),
     "delete_409_last_model": _scenario(
         lambda reg: reg.delete(FIRST),
         lambda reg: reg.delete(FIRST),
-        _raises(Conflict, lambda e: e.status_code == 409 and "last model" in e.message),
+        raises_exactly(Conflict, lambda e: e.status_code == 409 and "last model" in e.message),
         prepare=_one_model,
     ),
     "delete_403": _scenario(
         lambda reg: reg.delete(FIRST),
         lambda reg: reg.delete(FIRST),
-        _raises(PermissionDenied, lambda e: e.status_code == 403),
+        raises_exactly(PermissionDenied, lambda e: e.status_code == 403),
         prepare=_then(lambda s: s.restrict(PROJECT_KEY)),
     ),
     "delete_is_success_false": _scenario(
         lambda reg: reg.delete(FIRST),
         lambda reg: reg.delete(FIRST),
-        _raises(APIError, lambda e: e.status_code == 200 and e.error_code == "MODEL_LOCKED"),
+        raises_exactly(APIError, lambda e: e.status_code == 200 and e.error_code == "MODEL_LOCKED"),
         prepare=_then(lambda s: s.lock(FIRST)),
     ),
     "validate": _scenario(
         lambda reg: reg.validate(FIRST),
         lambda reg: reg.validate(FIRST),
-        _that(_is_validation(True)),
+        succeeds(_is_validation(True)),
     ),
     "validate_invalid": _scenario(
         lambda reg: reg.validate(SECOND),
         lambda reg: reg.validate(SECOND),
-        _that(_is_validation(False)),
+        succeeds(_is_validation(False)),
     ),
     "agent_models": _scenario(
         lambda reg: reg.agent_models(),
         lambda reg: reg.agent_models(),
-        _that(lambda models: all(isinstance(m, AgentModel) for m in models) and len(models) == 3),
+        succeeds(lambda models: all(isinstance(m, AgentModel) for m in models) and len(models) == 3),
         prepare=None,
     ),
     "catalogue": _scenario(
         lambda reg: reg.catalogue("openai"),
         lambda reg: reg.catalogue("openai"),
-        _that(lambda entries: [e.model_name for e in entries] == ["gpt-4-turbo-preview", "gpt-3.5-turbo"]),
+        succeeds(lambda entries: [e.model_name for e in entries] == ["gpt-4-turbo-preview", "gpt-3.5-turbo"]),
         prepare=None,
     ),
     "upsert_catalogue": _scenario(
         lambda reg: reg.upsert_catalogue("openai", [CATALOGUE_ENTRY]),
         lambda reg: reg.upsert_catalogue("openai", [CATALOGUE_ENTRY]),
-        _that(lambda update: isinstance(update, CatalogueUpdate) and update.count == 1),
+        succeeds(lambda update: isinstance(update, CatalogueUpdate) and update.count == 1),
     ),
     "token_flow": _scenario(
         lambda reg: reg.list_page(),
         lambda reg: reg.list_page(),
-        _that(_page_of(["GPT-4 Turbo", "Claude 3 Opus"])),
+        succeeds(_page_of(["GPT-4 Turbo", "Claude 3 Opus"])),
         prepare=_then(_require_token),
         settings=TOKEN_SETTINGS,
     ),
     "token_expiry": _scenario(
         _expiry,
         _aexpiry,
-        _that(lambda counts: counts == [2, 2]),
+        succeeds(lambda counts: counts == [2, 2]),
         prepare=_then(_require_token),
         settings=TOKEN_SETTINGS,
     ),
     "token_refresh_on_401": _scenario(
         _refresh,
         _arefresh,
-        _that(lambda counts: counts == [2, 2]),
+        succeeds(lambda counts: counts == [2, 2]),
         prepare=_then(_require_token),
         settings=TOKEN_SETTINGS,
     ),
     "token_401": _scenario(
         lambda reg: reg.list_page(),
         lambda reg: reg.list_page(),
-        _raises(AuthenticationFailed, lambda e: "client_id, client_secret" in e.message),
+        raises_exactly(AuthenticationFailed, lambda e: "client_id, client_secret" in e.message),
         prepare=_then(_wrong_secret),
         settings=TOKEN_SETTINGS,
     ),
     "unauthorized_401": _scenario(
         lambda reg: reg.get(FIRST),
         lambda reg: reg.get(FIRST),
-        _raises(AuthenticationFailed, lambda e: e.status_code == 401),
+        raises_exactly(AuthenticationFailed, lambda e: e.status_code == 401),
         settings={**SETTINGS, "access_token": "tok-revoked-scenario-0006"},
         prepare=None,
     ),
