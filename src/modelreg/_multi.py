@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from modelreg._async_registry import AsyncModelRegistry
+from modelreg._bulk import BulkOutcome, BulkProgress
 from modelreg._config import missing_settings
 from modelreg._connect import connect, connect_async
 from modelreg._plugins import provider_class, providers
@@ -67,6 +69,28 @@ class _Base(Generic[R]):
             )
         return knowing
 
+    def by_provider(self, refs: Iterable[str]) -> dict[str, builtins.list[tuple[int, str]]]:
+        """Refs grouped by provider as ``(position, model id)``; a bad ref fails before anything is sent."""
+        groups: dict[str, builtins.list[tuple[int, str]]] = {}
+        for position, ref in enumerate(refs):
+            registry, model_id = self.resolve(ref)
+            groups.setdefault(registry.provider, []).append((position, model_id))
+        return groups
+
+    @staticmethod
+    def counting(total: int, progress: BulkProgress | None) -> BulkProgress | None:
+        """``progress`` fed with the count across providers rather than each provider's own."""
+        if progress is None:
+            return None
+        done = 0
+
+        def report(outcome: BulkOutcome, _done: int, _total: int) -> None:
+            nonlocal done
+            done += 1
+            progress(outcome, done, total)
+
+        return report
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {', '.join(self.registries) or 'none'}>"
 
@@ -104,6 +128,24 @@ class Registries(_Base[Any]):
         registry, model_id = self.resolve(ref)
         result: Deletion = registry.delete(model_id, missing_ok=missing_ok)
         return result
+
+    def delete_many(
+        self,
+        refs: Iterable[str],
+        *,
+        dry_run: bool = False,
+        missing_ok: bool = False,
+        progress: BulkProgress | None = None,
+    ) -> builtins.list[BulkOutcome]:
+        """``delete_many`` across providers: one ``BulkOutcome`` per ref, in the order given."""
+        refs = builtins.list(refs)
+        report = self.counting(len(refs), progress)
+        placed: dict[int, BulkOutcome] = {}
+        for name, items in self.by_provider(refs).items():
+            ids = [model_id for _, model_id in items]
+            done = self.registries[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=report)
+            placed.update(zip((position for position, _ in items), done, strict=True))
+        return [placed[position] for position in range(len(refs))]
 
     def close(self) -> None:
         """Close every registry."""
@@ -147,6 +189,24 @@ class AsyncRegistries(_Base[AsyncModelRegistry]):
         """Delete the model a ref points at."""
         registry, model_id = self.resolve(ref)
         return await registry.delete(model_id, missing_ok=missing_ok)
+
+    async def delete_many(
+        self,
+        refs: Iterable[str],
+        *,
+        dry_run: bool = False,
+        missing_ok: bool = False,
+        progress: BulkProgress | None = None,
+    ) -> builtins.list[BulkOutcome]:
+        """``delete_many`` across providers: one ``BulkOutcome`` per ref, in the order given."""
+        refs = builtins.list(refs)
+        report = self.counting(len(refs), progress)
+        placed: dict[int, BulkOutcome] = {}
+        for name, items in self.by_provider(refs).items():
+            ids = [model_id for _, model_id in items]
+            done = await self.registries[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=report)
+            placed.update(zip((position for position, _ in items), done, strict=True))
+        return [placed[position] for position in range(len(refs))]
 
     async def aclose(self) -> None:
         """Close every registry."""

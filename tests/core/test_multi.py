@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 import modelreg
+from modelreg import BulkStatus
 from tests.conftest import install_entry_points
 
 SECOND = """
 from typing import Any
 import modelreg
+from modelreg import BulkStatus
 from modelreg_toy import ToyProvider, ToySandbox
 
 class Toy2Sandbox(ToySandbox):
@@ -96,3 +98,39 @@ async def test_async_view_lists_and_resolves_refs(two: Path) -> None:
         assert [m.ref async for m in regs.list()] == ["toy:1", "toy2:1"]
         assert (await regs.get("toy:1")).name == "a"
         assert (await regs.delete("toy:1")).deleted
+
+
+def test_delete_many_across_providers_keeps_the_order_of_the_refs(two: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    with modelreg.connect_all(sandbox=True) as regs:
+        regs["toy"].create(name="a")
+        regs["toy2"].create(name="b")
+        regs["toy2"].create(name="c")
+        outcomes = regs.delete_many(
+            ["toy2:2", "toy:1", "toy2:9", "toy2:1"], missing_ok=True, progress=lambda o, d, t: seen.append((o.id, d, t))
+        )
+        assert [(o.provider, o.id, o.status) for o in outcomes] == [
+            ("toy2", "2", BulkStatus.DELETED),
+            ("toy", "1", BulkStatus.DELETED),
+            ("toy2", "9", BulkStatus.ALREADY_GONE),
+            ("toy2", "1", BulkStatus.DELETED),
+        ]
+        assert list(regs.list()) == []
+    assert sorted(d for _, d, _ in seen) == [1, 2, 3, 4] and {t for _, _, t in seen} == {4}
+
+
+def test_delete_many_across_providers_checks_every_ref_before_sending(two: Path) -> None:
+    with modelreg.connect_all(sandbox=True) as regs:
+        regs["toy"].create(name="a")
+        with pytest.raises(modelreg.ValidationFailed, match="PROVIDER:ID"):
+            regs.delete_many(["toy:1", "toy"])
+        assert [m.ref for m in regs.list()] == ["toy:1"]
+        assert [o.status for o in regs.delete_many(["toy:1"], dry_run=True)] == [BulkStatus.WOULD_DELETE]
+
+
+async def test_async_delete_many_across_providers(two: Path) -> None:
+    async with modelreg.connect_all_async(sandbox=True) as regs:
+        await regs["toy"].create(name="a")
+        await regs["toy2"].create(name="b")
+        outcomes = await regs.delete_many(["toy2:1", "toy:1"])
+        assert [(o.provider, o.id, o.ok) for o in outcomes] == [("toy2", "1", True), ("toy", "1", True)]
