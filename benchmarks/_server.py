@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 import httpx
 
 import modelreg
+from benchmarks._payloads import TRAINED
 from modelreg._plugins import provider_class
 from modelreg.sandbox import Sandbox, WallClock, asgi_app
 
@@ -47,18 +48,6 @@ def seed(provider: str, sandbox: Sandbox, count: int) -> None:
     with modelreg.connect(provider, sandbox=sandbox) as reg:
         for n in range(count):
             reg.create(name=f"Model {n:05d}", description="Benchmark model")
-
-
-TRAINED = {
-    "training_status": 4,
-    "status_message": "Training completed successfully",
-    "training_progress": 100,
-    "started_training_at": "2025-01-16T08:00:00Z",
-    "finished_training_at": "2025-01-16T15:30:00Z",
-    "updated_at": "2025-01-16T15:30:00Z",
-    "training_metrics": {"word_error_rate": 12.5, "accuracy_improvement": 18.7},
-}
-"""The fields of the List page's first example model (status 4)."""
 
 
 def control_app(sandbox: Sandbox, gauges: dict[str, Any]) -> Callable[[Scope, Receive, Send], Awaitable[None]]:

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 import modelreg
+from benchmarks._payloads import scriptix_model
 from benchmarks._report import Result
 from modelreg.provider import Limit
 
@@ -49,22 +50,7 @@ class Synthetic(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 def _model(n: int) -> dict[str, Any]:
-    return {
-        "id": n,
-        "model_key": f"custom_model_{n}",
-        "name": f"Model {n}",
-        "description": "Cardiology consultations and reports",
-        "language": "en",
-        "base_model": "medical",
-        "training_status": 4,
-        "status_message": "Training completed successfully",
-        "training_progress": 100,
-        "created_at": "2025-01-15T10:00:00Z",
-        "updated_at": "2025-01-16T15:30:00Z",
-        "started_training_at": "2025-01-16T08:00:00Z",
-        "finished_training_at": "2025-01-16T15:30:00Z",
-        "training_metrics": {"word_error_rate": 12.5, "accuracy_improvement": 18.7},
-    }
+    return scriptix_model(n, f"Model {n}")
 
 
 def _peak_kb() -> int:

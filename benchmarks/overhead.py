@@ -15,29 +15,12 @@ from typing import Any
 import httpx
 
 import modelreg
+from benchmarks._payloads import scriptix_model
 from benchmarks._report import Result, best_rate
 from modelreg.provider import Limit
 
 BASE = "http://bench.invalid"
-# The List page's first documented model (shared/seeds/scriptix-list-custom-models.txt).
-SCRIPTIX_MODEL = json.dumps(
-    {
-        "id": 123,
-        "model_key": "custom_model_123",
-        "name": "Medical Cardiology EN",
-        "description": "Cardiology consultations and reports",
-        "language": "en",
-        "base_model": "medical",
-        "training_status": 4,
-        "status_message": "Training completed successfully",
-        "training_progress": 100,
-        "created_at": "2025-01-15T10:00:00Z",
-        "updated_at": "2025-01-16T15:30:00Z",
-        "started_training_at": "2025-01-16T08:00:00Z",
-        "finished_training_at": "2025-01-16T15:30:00Z",
-        "training_metrics": {"word_error_rate": 12.5, "accuracy_improvement": 18.7},
-    }
-).encode()
+SCRIPTIX_MODEL = json.dumps(scriptix_model()).encode()
 PATH = "/api/v3/custom_models/123"
 # The client-side rate window stays in the measurement, only wide enough never to make a call wait.
 LIMITS = {"get": Limit(calls=10_000_000, period=60, concurrency=10)}
