@@ -25,7 +25,6 @@ import httpx
 
 import modelreg
 from benchmarks._payloads import TRAINED
-from modelreg._plugins import provider_class
 from modelreg.sandbox import Sandbox, WallClock, asgi_app
 
 Scope = MutableMapping[str, Any]
@@ -129,7 +128,7 @@ def serve(provider: str, port: int, count: int) -> None:
     """Seed and serve until killed."""
     import uvicorn
 
-    sandbox = provider_class(provider).sandbox(clock=WallClock())
+    sandbox = modelreg.provider_info(provider).sandbox(clock=WallClock())
     seed(provider, sandbox, count)
     # uvicorn's "auto" picks uvloop and httptools when installed; the gauges say what ran.
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"

@@ -12,9 +12,9 @@ import attrs
 from modelreg import errors
 from modelreg._async_registry import AsyncModelRegistry
 from modelreg._bulk import BulkOutcome, BulkStatus
-from modelreg._connect import connect, connect_async
-from modelreg._multi import AsyncRegistries, Registries, connect_all, connect_all_async
-from modelreg._plugins import providers
+from modelreg._catalogue import ProviderInfo, provider_info, providers
+from modelreg._connect import connect, connect_all, connect_all_async, connect_async
+from modelreg._multi import AsyncRegistries, Registries
 from modelreg._records import Deletion, Issue, Model, ModelStatus, Page, parse_ref
 from modelreg._registry import ModelRegistry
 from modelreg._version import __version__
@@ -59,6 +59,7 @@ __all__ = [
     "Page",
     "PermissionDenied",
     "ProtocolError",
+    "ProviderInfo",
     "QuotaExceeded",
     "RateLimited",
     "Registries",
@@ -74,6 +75,7 @@ __all__ = [
     "errors",
     "hookimpl",
     "parse_ref",
+    "provider_info",
     "providers",
 ]
 

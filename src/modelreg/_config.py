@@ -8,9 +8,7 @@ from typing import Any
 
 from modelreg.errors import ConfigurationError
 from modelreg.provider import Config, Provider
-
-SANDBOX_SECRET = "sandbox-{name}"  # noqa: S105 - a placeholder the emulators accept, not a credential
-"""Placeholder for a required credential in sandbox mode: the emulators accept any value."""
+from modelreg.sandbox import SANDBOX_SECRET
 
 
 def resolve_config(

@@ -1,26 +1,27 @@
-"""``connect()`` and ``connect_async()``: from a provider name and settings to a registry."""
+"""``connect()``, ``connect_all()`` and their async twins: from provider names and settings to registries."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 import httpx
 
 from modelreg._async_registry import AsyncModelRegistry
-from modelreg._config import resolve_config
-from modelreg._core import RegistryCore
+from modelreg._config import missing_settings, resolve_config
 from modelreg._engine import Engine
+from modelreg._multi import AsyncRegistries, Registries
 from modelreg._pacing import Pacer, shared_pacer
-from modelreg._plugins import provider_class
+from modelreg._plugins import provider_class, provider_classes
+from modelreg._records import Limit
 from modelreg._registry import ModelRegistry
 from modelreg._retry import RetryPolicy
 from modelreg._tls import verify_for
 from modelreg.errors import ConfigurationError
-from modelreg.provider import Limit
+from modelreg.provider import Provider
 from modelreg.sandbox import Sandbox, VirtualClock
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -28,11 +29,27 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 @attrs.frozen
 class _Parts:
-    core: RegistryCore
+    """Everything a registry is made of but its HTTP client, resolved once for sync and async."""
+
+    provider: Provider
+    engine: Engine
+    pacer: Pacer
     transport: Any
-    timeout: httpx.Timeout
-    clock: Callable[[], float]
     sandbox: Sandbox | None
+
+    def client_options(self) -> dict[str, Any]:
+        """The keyword arguments of the ``httpx.Client`` or ``httpx.AsyncClient`` to build."""
+        return {
+            "transport": self.transport,
+            "timeout": self.engine.timeout,
+            "follow_redirects": False,
+            "verify": verify_for(self.transport),
+        }
+
+    def simulated(self) -> VirtualClock | None:
+        """The sandbox's simulated clock, whose waits pass at once, if it has one."""
+        clock = self.sandbox.clock if self.sandbox is not None else None
+        return clock if isinstance(clock, VirtualClock) else None
 
 
 def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
@@ -95,7 +112,7 @@ def _parts(
         deadline=deadline,
         max_wait=max_wait,
     )
-    return _Parts(RegistryCore(provider, engine, pacer, emulator), transport, engine.timeout, clock_now, emulator)
+    return _Parts(provider, engine, pacer, transport, emulator)
 
 
 def connect(
@@ -118,27 +135,11 @@ def connect(
     longest it will wait for a slot before raising ``RateLimited``; ``deadline`` bounds each
     call, retries and waits included.
     """
-    parts = _parts(
-        provider,
-        sandbox=sandbox,
-        base_url=base_url,
-        transport=transport,
-        max_retries=max_retries,
-        timeout=timeout,
-        limits=limits,
-        max_wait=max_wait,
-        deadline=deadline,
-        settings=settings,
-    )
-    verify = verify_for(parts.transport)
-    client = httpx.Client(transport=parts.transport, timeout=parts.timeout, follow_redirects=False, verify=verify)
+    parts = _parts(provider, **_options(locals()))
+    simulated = parts.simulated()
     # time.sleep is looked up at each wait, so that tests can patch it after connecting.
-    sleep = (
-        parts.sandbox.clock.sleep
-        if parts.sandbox and isinstance(parts.sandbox.clock, VirtualClock)
-        else lambda seconds: time.sleep(seconds)
-    )
-    return ModelRegistry(parts.core, client, sleep)
+    sleep = simulated.sleep if simulated else lambda seconds: time.sleep(seconds)
+    return ModelRegistry(*_registry_parts(parts), httpx.Client(**parts.client_options()), sleep)
 
 
 def connect_async(
@@ -155,23 +156,69 @@ def connect_async(
     **settings: Any,
 ) -> AsyncModelRegistry:
     """An ``AsyncModelRegistry`` bound to ``provider``; the same arguments as ``connect()``."""
-    parts = _parts(
-        provider,
-        sandbox=sandbox,
-        base_url=base_url,
-        transport=transport,
-        max_retries=max_retries,
-        timeout=timeout,
-        limits=limits,
-        max_wait=max_wait,
-        deadline=deadline,
-        settings=settings,
-    )
-    verify = verify_for(parts.transport)
-    client = httpx.AsyncClient(transport=parts.transport, timeout=parts.timeout, follow_redirects=False, verify=verify)
-    sleep = (
-        parts.sandbox.clock.asleep
-        if parts.sandbox and isinstance(parts.sandbox.clock, VirtualClock)
-        else lambda seconds: asyncio.sleep(seconds)
-    )
-    return AsyncModelRegistry(parts.core, client, sleep)
+    parts = _parts(provider, **_options(locals()))
+    simulated = parts.simulated()
+    sleep = simulated.asleep if simulated else lambda seconds: asyncio.sleep(seconds)
+    return AsyncModelRegistry(*_registry_parts(parts), httpx.AsyncClient(**parts.client_options()), sleep)
+
+
+def _options(arguments: dict[str, Any]) -> dict[str, Any]:
+    """``connect()``'s arguments as ``_parts`` takes them: the provider's own settings apart."""
+    options = {k: v for k, v in arguments.items() if k not in ("provider", "settings")}
+    return {**options, "settings": arguments["settings"]}
+
+
+def _registry_parts(parts: _Parts) -> tuple[Provider, Engine, Pacer, Sandbox | None]:
+    return parts.provider, parts.engine, parts.pacer, parts.sandbox
+
+
+def connect_all(
+    *,
+    providers: Iterable[str] | None = None,
+    sandbox: bool | Mapping[str, Sandbox] = False,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
+    **options: Any,
+) -> Registries:
+    """Connect every installed provider that is configured (all of them with ``sandbox=True``).
+
+    ``settings`` maps a provider name to its own ``connect()`` arguments; ``options``
+    (``max_retries``, ``timeout``...) apply to all. Providers left out are in ``.skipped``.
+    """
+    chosen, skipped = _choose(providers, sandbox, settings or {})
+    return Registries({name: connect(name, **options, **own) for name, own in chosen.items()}, skipped)
+
+
+def connect_all_async(
+    *,
+    providers: Iterable[str] | None = None,
+    sandbox: bool | Mapping[str, Sandbox] = False,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
+    **options: Any,
+) -> AsyncRegistries:
+    """The async twin of ``connect_all()``."""
+    chosen, skipped = _choose(providers, sandbox, settings or {})
+    return AsyncRegistries({name: connect_async(name, **options, **own) for name, own in chosen.items()}, skipped)
+
+
+def _choose(
+    names: Iterable[str] | None, sandbox: bool | Mapping[str, Sandbox], settings: Mapping[str, Mapping[str, Any]]
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Each provider to connect with its own arguments, and each one left out with the reason."""
+    chosen: dict[str, dict[str, Any]] = {}
+    skipped: dict[str, str] = {}
+    for name in list(names) if names is not None else sorted(provider_classes()):
+        own = dict(settings.get(name, {}))
+        if isinstance(sandbox, Mapping):
+            if name not in sandbox:
+                skipped[name] = "no sandbox was given for it"
+                continue
+            own["sandbox"] = sandbox[name]
+        elif sandbox:
+            own["sandbox"] = True
+        else:
+            missing = [env for env in missing_settings(provider_class(name)) if env.lower() not in own]
+            if missing and not own:
+                skipped[name] = f"not configured: set {', '.join(missing)}"
+                continue
+        chosen[name] = own
+    return chosen, skipped

@@ -20,6 +20,7 @@ import httpx
 
 from modelreg._pacing import Pacer
 from modelreg._redact import Redactor
+from modelreg._relay import relay
 from modelreg._retry import RetryPolicy
 from modelreg._version import __version__
 from modelreg.errors import (
@@ -30,7 +31,7 @@ from modelreg.errors import (
     RateLimited,
     TransportError,
 )
-from modelreg.provider import IDEMPOTENT, OPERATION, PARSED_JSON, Flow, Pause, Provider, excerpt
+from modelreg.provider import IDEMPOTENT, OPERATION, PARSED_JSON, Flow, Pause, Provider, Step, excerpt
 
 T = TypeVar("T")
 
@@ -43,6 +44,14 @@ REPLAYED = "_modelreg_replayed"
 
 def _no_wait() -> float:
     return 0.0
+
+
+class _Unsigned(Exception):
+    """Carries an error of fetching a credential past the flow, which must not mistake it for its own."""
+
+    def __init__(self, error: ModelRegError) -> None:
+        super().__init__("an error of fetching a credential")  # never the error's text: it is not redacted yet
+        self.error = error
 
 
 @attrs.frozen
@@ -100,60 +109,47 @@ class Engine:
 
     def program(self, flow: Flow[T]) -> Program[T]:
         """Drive ``flow`` to its result, yielding the actions that need I/O."""
+        deadline = self.clock() + self.deadline if self.deadline is not None else None
         try:
-            return (yield from self._drive(self._authorized(flow)))
+            return (yield from relay(self._authorized(flow), functools.partial(self._step, deadline), ModelRegError))
         except ModelRegError as exc:
             raise self.redactor.error(exc) from exc.__cause__
 
-    def _drive(self, flow: Flow[T]) -> Program[T]:
-        value: Any = None
-        error: BaseException | None = None
-        deadline = self.clock() + self.deadline if self.deadline is not None else None
-        while True:
-            try:
-                step = flow.throw(error) if error is not None else flow.send(value)
-            except StopIteration as stop:
-                result: T = stop.value
-                return result
-            error = None
-            if isinstance(step, Pause):
-                yield Sleep(self._bounded(step.seconds, deadline))
-                value = self.clock()
-                continue
-            try:
-                value = yield from self.exchange(step, deadline)
-            except ModelRegError as exc:
-                error = exc
+    def _step(self, deadline: float | None, step: Step) -> Program[Any]:
+        """One step of a flow: a pause on the registry's clock (answered with the time after) or a request."""
+        if isinstance(step, Pause):
+            yield Sleep(self._bounded(step.seconds, deadline))
+            return self.clock()
+        return (yield from self.exchange(step, deadline))
 
     def _authorized(self, flow: Flow[T]) -> Flow[T]:
         """``flow`` with each request signed, refreshing credentials once after a 401."""
         provider = self.provider
-        value: Any = None
-        error: BaseException | None = None
         refreshed = False
-        while True:
-            try:
-                step = flow.throw(error) if error is not None else flow.send(value)
-            except StopIteration as stop:
-                result: T = stop.value
-                return result
-            error = None
+
+        def sign(step: Step) -> Flow[Any]:
+            nonlocal refreshed
             if isinstance(step, Pause):
-                value = yield step
-                continue
+                return (yield step)
             while True:
-                signed = yield from provider.authorize(step)
                 try:
-                    value = yield signed
-                except AuthenticationFailed as exc:
-                    if not refreshed and provider.reauthorize():
-                        refreshed = True
-                        logger.info("%s: credential refused, refreshing it once", provider.name)
-                        continue
-                    error = exc
+                    signed = yield from provider.authorize(step)
                 except ModelRegError as exc:
-                    error = exc
-                break
+                    # Getting a credential failed: that is no answer to the flow's own request.
+                    raise _Unsigned(exc) from None
+                try:
+                    return (yield signed)
+                except AuthenticationFailed:
+                    if refreshed or not provider.reauthorize():
+                        raise
+                    refreshed = True
+                    logger.info("%s: credential refused, refreshing it once", provider.name)
+
+        try:
+            return (yield from relay(flow, sign, ModelRegError))
+        except _Unsigned as unsigned:
+            error = unsigned.error
+        raise error  # outside the handler, so that the carrier is not chained as its context
 
     def _bounded(self, seconds: float, deadline: float | None) -> float:
         if deadline is not None and self.clock() + seconds > deadline:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from modelreg._async_registry import AsyncModelRegistry
 from modelreg._bulk import BulkOutcome, BulkProgress
-from modelreg._config import missing_settings
-from modelreg._connect import connect, connect_async
-from modelreg._plugins import provider_class, providers
 from modelreg._records import Deletion, Issue, Model, parse_ref
+from modelreg._registry import ModelRegistry
 from modelreg.errors import ConfigurationError, ValidationFailed
-from modelreg.sandbox import Sandbox
 
-R = TypeVar("R", "ModelRegistryLike", AsyncModelRegistry)
-ModelRegistryLike = Any
+R = TypeVar("R", ModelRegistry, AsyncModelRegistry)
 
 COMMON_FILTERS = frozenset({"status", "search"})
 """Filters with one meaning for every provider; any other filter narrows to providers that know it."""
@@ -56,13 +52,14 @@ class _Base(Generic[R]):
             raise ValidationFailed([Issue(("ref",), str(exc))]) from None
         return self[name], model_id
 
-    def targets(self, filters: Mapping[str, Any], only: Iterable[str] | None) -> list[tuple[str, R]]:
+    def targets(self, filters: Mapping[str, Any], only: Iterable[str] | None) -> list[R]:
         """The registries a cross-provider listing asks, given its filters."""
-        chosen = [(n, r) for n, r in self.registries.items() if only is None or n in set(only)]
+        wanted = None if only is None else set(only)
+        chosen = [r for n, r in self.registries.items() if wanted is None or n in wanted]
         special = set(filters) - COMMON_FILTERS
         if not special:
             return chosen
-        knowing = [(n, r) for n, r in chosen if special <= set(type(r._core.provider).filters)]
+        knowing = [r for r in chosen if special <= set(type(r._provider).filters)]
         if not knowing:
             raise ValidationFailed(
                 [Issue(("query", key), f"no connected provider accepts the filter {key!r}") for key in sorted(special)]
@@ -77,39 +74,22 @@ class _Base(Generic[R]):
             groups.setdefault(registry.provider, []).append((position, model_id))
         return groups
 
-    @staticmethod
-    def counting(total: int, progress: BulkProgress | None) -> BulkProgress | None:
-        """``progress`` fed with the count across providers rather than each provider's own."""
-        if progress is None:
-            return None
-        done = 0
-
-        def report(outcome: BulkOutcome, _done: int, _total: int) -> None:
-            nonlocal done
-            done += 1
-            progress(outcome, done, total)
-
-        return report
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {', '.join(self.registries) or 'none'}>"
 
 
-class Registries(_Base[Any]):
+class Registries(_Base[ModelRegistry]):
     """Every configured provider at once (from ``connect_all()``); index by name for one registry."""
 
     def list(
         self, *, limit: int | None = None, providers: Iterable[str] | None = None, **filters: Any
     ) -> Iterator[Model]:
         """Models from every provider in turn; a vendor-only filter asks only the providers that know it."""
-        remaining = limit
-        for _, registry in self.targets(filters, providers):
-            if remaining == 0:
-                return
-            for model in registry.list(limit=remaining, **filters):
+        countdown = _Countdown(limit)
+        for registry in countdown.over(self.targets(filters, providers)):
+            for model in registry.list(limit=countdown.left, **filters):
+                countdown.take()
                 yield model
-                if remaining is not None:
-                    remaining -= 1
 
     def get(self, ref: str) -> Model:
         """The model a ref points at."""
@@ -138,14 +118,11 @@ class Registries(_Base[Any]):
         progress: BulkProgress | None = None,
     ) -> builtins.list[BulkOutcome]:
         """``delete_many`` across providers: one ``BulkOutcome`` per ref, in the order given."""
-        refs = builtins.list(refs)
-        report = self.counting(len(refs), progress)
-        placed: dict[int, BulkOutcome] = {}
-        for name, items in self.by_provider(refs).items():
-            ids = [model_id for _, model_id in items]
-            done = self.registries[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=report)
-            placed.update(zip((position for position, _ in items), done, strict=True))
-        return [placed[position] for position in range(len(refs))]
+        spread = _Spread(self.by_provider, refs, progress)
+        for name, ids in spread.groups():
+            outcomes = self[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=spread.report)
+            spread.place(name, outcomes)
+        return spread.results()
 
     def close(self) -> None:
         """Close every registry."""
@@ -166,14 +143,11 @@ class AsyncRegistries(_Base[AsyncModelRegistry]):
         self, *, limit: int | None = None, providers: Iterable[str] | None = None, **filters: Any
     ) -> AsyncIterator[Model]:
         """Models from every provider in turn; a vendor-only filter asks only the providers that know it."""
-        remaining = limit
-        for _, registry in self.targets(filters, providers):
-            if remaining == 0:
-                return
-            async for model in registry.list(limit=remaining, **filters):
+        countdown = _Countdown(limit)
+        for registry in countdown.over(self.targets(filters, providers)):
+            async for model in registry.list(limit=countdown.left, **filters):
+                countdown.take()
                 yield model
-                if remaining is not None:
-                    remaining -= 1
 
     async def get(self, ref: str) -> Model:
         """The model a ref points at."""
@@ -199,14 +173,11 @@ class AsyncRegistries(_Base[AsyncModelRegistry]):
         progress: BulkProgress | None = None,
     ) -> builtins.list[BulkOutcome]:
         """``delete_many`` across providers: one ``BulkOutcome`` per ref, in the order given."""
-        refs = builtins.list(refs)
-        report = self.counting(len(refs), progress)
-        placed: dict[int, BulkOutcome] = {}
-        for name, items in self.by_provider(refs).items():
-            ids = [model_id for _, model_id in items]
-            done = await self.registries[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=report)
-            placed.update(zip((position for position, _ in items), done, strict=True))
-        return [placed[position] for position in range(len(refs))]
+        spread = _Spread(self.by_provider, refs, progress)
+        for name, ids in spread.groups():
+            outcomes = await self[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=spread.report)
+            spread.place(name, outcomes)
+        return spread.results()
 
     async def aclose(self) -> None:
         """Close every registry."""
@@ -220,53 +191,57 @@ class AsyncRegistries(_Base[AsyncModelRegistry]):
         await self.aclose()
 
 
-def _plan(
-    names: Iterable[str] | None, sandbox: bool | Mapping[str, Sandbox], settings: Mapping[str, Mapping[str, Any]]
-) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    chosen = list(names) if names is not None else providers()
-    plan: dict[str, dict[str, Any]] = {}
-    skipped: dict[str, str] = {}
-    for name in chosen:
-        own = dict(settings.get(name, {}))
-        if isinstance(sandbox, Mapping):
-            if name not in sandbox:
-                skipped[name] = "no sandbox was given for it"
-                continue
-            own["sandbox"] = sandbox[name]
-        elif sandbox:
-            own["sandbox"] = True
-        else:
-            missing = [env for env in missing_settings(provider_class(name)) if env.lower() not in own]
-            if missing and not own:
-                skipped[name] = f"not configured: set {', '.join(missing)}"
-                continue
-        plan[name] = own
-    return plan, skipped
+class _Countdown:
+    """How many more models a listing across providers may yield (``left`` is None: no limit)."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.left = limit
+
+    def over(self, registries: Iterable[R]) -> Iterator[R]:
+        """``registries`` in turn, stopping once the limit is reached."""
+        for registry in registries:
+            if self.left == 0:
+                return
+            yield registry
+
+    def take(self) -> None:
+        """Count one model yielded."""
+        if self.left is not None:
+            self.left -= 1
 
 
-def connect_all(
-    *,
-    providers: Iterable[str] | None = None,
-    sandbox: bool | Mapping[str, Sandbox] = False,
-    settings: Mapping[str, Mapping[str, Any]] | None = None,
-    **options: Any,
-) -> Registries:
-    """Connect every installed provider that is configured (all of them with ``sandbox=True``).
+class _Spread:
+    """One bulk call spread over providers: ids grouped by provider, outcomes put back in the order given."""
 
-    ``settings`` maps a provider name to its own ``connect()`` arguments; ``options``
-    (``max_retries``, ``timeout``...) apply to all. Providers left out are in ``.skipped``.
-    """
-    plan, skipped = _plan(providers, sandbox, settings or {})
-    return Registries({name: connect(name, **options, **own) for name, own in plan.items()}, skipped)
+    def __init__(
+        self,
+        group: Callable[[Iterable[str]], dict[str, builtins.list[tuple[int, str]]]],
+        refs: Iterable[str],
+        progress: BulkProgress | None,
+    ) -> None:
+        refs = builtins.list(refs)
+        self.total = len(refs)
+        self._groups = group(refs)
+        self._progress = progress
+        self._done = 0
+        self._placed: dict[int, BulkOutcome] = {}
 
+    def groups(self) -> Iterator[tuple[str, builtins.list[str]]]:
+        """Each provider with the ids of its refs."""
+        for name, items in self._groups.items():
+            yield name, [model_id for _, model_id in items]
 
-def connect_all_async(
-    *,
-    providers: Iterable[str] | None = None,
-    sandbox: bool | Mapping[str, Sandbox] = False,
-    settings: Mapping[str, Mapping[str, Any]] | None = None,
-    **options: Any,
-) -> AsyncRegistries:
-    """The async twin of ``connect_all()``."""
-    plan, skipped = _plan(providers, sandbox, settings or {})
-    return AsyncRegistries({name: connect_async(name, **options, **own) for name, own in plan.items()}, skipped)
+    def report(self, outcome: BulkOutcome, _done: int, _total: int) -> None:
+        """Feed ``progress`` with the count across providers rather than each provider's own."""
+        self._done += 1
+        if self._progress is not None:
+            self._progress(outcome, self._done, self.total)
+
+    def place(self, name: str, outcomes: builtins.list[BulkOutcome]) -> None:
+        """Put one provider's outcomes back at the positions of its refs."""
+        positions = (position for position, _ in self._groups[name])
+        self._placed.update(zip(positions, outcomes, strict=True))
+
+    def results(self) -> builtins.list[BulkOutcome]:
+        """Every outcome, in the order the refs were given."""
+        return [self._placed[position] for position in range(self.total)]

@@ -21,8 +21,8 @@ import weakref
 from collections import deque
 from collections.abc import Iterable, Mapping
 
+from modelreg._records import Limit
 from modelreg.errors import ConfigurationError
-from modelreg.provider import Limit
 
 
 class Bucket:

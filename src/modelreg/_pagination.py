@@ -2,9 +2,14 @@
 
 The first page tells the total; the following pages are then fetched concurrently (up to the
 provider's list concurrency cap), parsed in order as the caller reaches them, and yielded in
-order. Memory stays bounded: at most ``window`` pages are in flight and two windows buffered,
-and duplicate detection remembers the ids of the last pages only (at least ``REMEMBERED``) — a
-model shifted by concurrent inserts moves by a few places, not across the whole listing.
+order. A page fetched ahead runs ``hold_answer(flow)``: it does the I/O only and hands back
+the answer unread; ``resume(held)`` parses it when the caller reaches it, so that a burst of
+answers does not delay sending the next requests behind their parsing (and pages waiting their
+turn stay compact bytes). Both run through the engine: retries, error mapping and redaction.
+
+Memory stays bounded: at most ``window`` pages are in flight and two windows buffered, and
+duplicate detection remembers the ids of the last pages only (at least ``REMEMBERED``) — a model
+shifted by concurrent inserts moves by a few places, not across the whole listing.
 """
 
 from __future__ import annotations
@@ -14,10 +19,47 @@ import concurrent.futures
 import math
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+import attrs
+import httpx
 
 from modelreg._records import Model, Page
+from modelreg._relay import forward, relay
 from modelreg.errors import ProtocolError
+from modelreg.provider import Flow
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Held(Generic[T]):
+    """A flow stopped right after its first answer arrived, with that answer not yet given to it."""
+
+    flow: Flow[T]
+    answer: httpx.Response
+
+
+def hold_answer(flow: Flow[T]) -> Flow[T | Held[T]]:
+    """Drive ``flow`` to its first answer and return it unread; a flow that needs no request, or
+    whose first request fails, is run to its end as usual."""
+    try:
+        step = next(flow)
+    except StopIteration as stop:
+        result: T = stop.value
+        return result
+    try:
+        answer = yield step
+    except Exception as exc:  # the engine's error for this request: the flow may handle it
+        return (yield from relay(flow, forward, error=exc))
+    if isinstance(step, httpx.Request):
+        return Held(flow, answer)
+    return (yield from relay(flow, forward, value=answer))
+
+
+def resume(held: Held[T]) -> Flow[T]:
+    """Give a held flow its answer and drive it on to its result (usually with no further request)."""
+    return relay(held.flow, forward, value=held.answer)
 
 
 class Walk:
@@ -116,7 +158,7 @@ def walk_sync(
     """Yield a walk's models in order, keeping up to ``walk.window`` known pages in flight on threads.
 
     ``fetch(number)`` gets a page (on a worker thread); ``read`` turns what it returned into the
-    page, in order on the caller's thread (see ``_deferred``).
+    page, in order on the caller's thread (see ``hold_answer``).
     """
     if walk.finished:
         return

@@ -105,11 +105,6 @@ def provider_class(name: str) -> type[Provider]:
     return classes[name]
 
 
-def providers() -> list[str]:
-    """The names of the installed providers, sorted, e.g. ``["scriptix", "selise"]``."""
-    return sorted(provider_classes())
-
-
 def reset() -> None:
     """Forget loaded plugins, so the next call loads them again (for tests)."""
     global _manager, _providers

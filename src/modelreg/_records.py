@@ -89,3 +89,12 @@ def parse_ref(ref: str) -> tuple[str, str]:
     if not sep or not provider or not model_id:
         raise ValueError(f"{ref!r} is not a model reference; write it as PROVIDER:ID, e.g. scriptix:123")
     return provider, model_id
+
+
+@attrs.frozen
+class Limit:
+    """A vendor limit for one operation: ``calls`` per ``period`` seconds and a concurrency cap."""
+
+    calls: int | None = None
+    period: float = 60.0
+    concurrency: int | None = None

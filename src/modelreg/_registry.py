@@ -9,18 +9,17 @@ from typing import Any, TypeVar
 import httpx
 
 from modelreg._bulk import BulkOutcome, BulkProgress
-from modelreg._bulk import run_sync as run_bulk_sync
-from modelreg._deferred import Held, hold_answer, resume
+from modelreg._bulk import run_sync as run_bulk
 from modelreg._drivers import run_sync
-from modelreg._facade import RegistryBase
-from modelreg._pagination import Walk, walk_sync
+from modelreg._pagination import Held, resume, walk_sync
 from modelreg._records import Deletion, Model, Page
+from modelreg._registry_base import BaseRegistry
 from modelreg.provider import Flow
 
 T = TypeVar("T")
 
 
-class ModelRegistry(RegistryBase[httpx.Client, Callable[[float], None]]):
+class ModelRegistry(BaseRegistry[httpx.Client, Callable[[float], None]]):
     """Manage one provider's models: ``list``, ``get``, ``create``, ``update``, ``delete`` and more.
 
     Provider-only operations (``reg.upload_training_data(...)``, ``reg.agent_models()``...) are
@@ -29,41 +28,35 @@ class ModelRegistry(RegistryBase[httpx.Client, Callable[[float], None]]):
 
     def run(self, flow: Flow[T]) -> T:
         """Run a provider flow to its result (for provider-specific operations)."""
-        return run_sync(self._core.engine.program(flow), self._client, self._core.pacer, self._sleep)
+        return run_sync(self._engine.program(flow), self._client, self._pacer, self._sleep)
 
     def list(self, *, page_size: int | None = None, limit: int | None = None, **filters: Any) -> Iterator[Model]:
         """Every model matching ``filters``, lazily, fetching pages ahead concurrently."""
-        return self._walk(self._walk_plan(page_size, limit, filters), filters)
+        walk = self._walk(page_size, limit, filters)
+        return walk_sync(walk, lambda number: self.run(self._fetch_ahead(walk, filters, number)), self._read)
 
-    def _walk(self, walk: Walk, filters: dict[str, Any]) -> Iterator[Model]:
-        def fetch(number: int) -> Page[Model] | Held[Page[Model]]:
-            return self.run(hold_answer(self._core.list_page(number, walk.page_size, filters)))
-
-        def read(fetched: Page[Model] | Held[Page[Model]]) -> Page[Model]:
-            return self.run(resume(fetched)) if isinstance(fetched, Held) else fetched
-
-        return walk_sync(walk, fetch, read)
+    def _read(self, fetched: Page[Model] | Held[Page[Model]]) -> Page[Model]:
+        return self.run(resume(fetched)) if isinstance(fetched, Held) else fetched
 
     def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
         """One page of models, as the vendor returns it."""
-        size = self._page_size(page, page_size, filters)
-        return self.run(self._core.list_page(page, size, filters))
+        return self.run(self._list_page_flow(page, page_size, filters))
 
     def get(self, model_id: str | int) -> Model:
         """One model by id."""
-        return self.run(self._core.provider.get(str(model_id)))
+        return self.run(self._get_flow(model_id))
 
     def create(self, **fields: Any) -> Model:
         """Create a model; never sends the create twice (see the README on lost answers)."""
-        return self.run(self._core.creation(fields))
+        return self.run(self._create_flow(fields))
 
     def update(self, model_id: str | int, **fields: Any) -> Model:
         """Change some of a model's fields; returns the updated model."""
-        return self.run(self._core.provider.update(str(model_id), fields))
+        return self.run(self._update_flow(model_id, fields))
 
     def delete(self, model_id: str | int, *, missing_ok: bool = False) -> Deletion:
         """Delete a model; with ``missing_ok`` a missing one gives ``deleted=False`` instead of ``NotFound``."""
-        return self.run(self._core.deletion(str(model_id), missing_ok))
+        return self.run(self._delete_flow(model_id, missing_ok))
 
     def delete_many(
         self,
@@ -82,21 +75,21 @@ class ModelRegistry(RegistryBase[httpx.Client, Callable[[float], None]]):
         provider's delete cap, which the engine enforces whatever is asked here; ``progress`` is
         called with ``(outcome, done, total)`` after each id.
         """
-        plan = self._bulk_plan(ids, concurrency, progress)
+        bulk = self._bulk(ids, concurrency, progress)
         if dry_run:
-            return plan.dry_run()
-        return run_bulk_sync(plan, lambda model_id: self.delete(model_id, missing_ok=missing_ok))
+            return bulk.dry_run()
+        return run_bulk(bulk, lambda model_id: self.delete(model_id, missing_ok=missing_ok))
 
     def train(self, model_id: str | int, **options: Any) -> Model:
         """Start training a model (where the provider trains models)."""
-        return self.run(self._core.provider.train(str(model_id), options))
+        return self.run(self._train_flow(model_id, options))
 
     def validate(self, model_id: str | int) -> Any:
         """Ask the vendor to check a model's configuration (where the provider offers it)."""
-        return self.run(self._core.provider.validate(str(model_id)))
+        return self.run(self._validate_flow(model_id))
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        method = self._core.provider_operation(name)
+        method = self._operation(name)
 
         def operation(*args: Any, **kwargs: Any) -> Any:
             return self.run(method(*args, **kwargs))

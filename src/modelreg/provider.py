@@ -21,7 +21,7 @@ import attrs
 import httpx
 
 from modelreg._builders import record_builder
-from modelreg._records import Deletion, Issue, Model, Page
+from modelreg._records import Deletion, Issue, Limit, Model, Page
 from modelreg.errors import (
     APIError,
     AuthenticationFailed,
@@ -84,15 +84,6 @@ class Setting:
     required: bool = False
     default: Any = None
     help: str = ""
-
-
-@attrs.frozen
-class Limit:
-    """A vendor limit for one operation: ``calls`` per ``period`` seconds and a concurrency cap."""
-
-    calls: int | None = None
-    period: float = 60.0
-    concurrency: int | None = None
 
 
 @attrs.frozen(repr=False)

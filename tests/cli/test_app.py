@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from modelreg import AuthenticationFailed, RateLimited, TransportError, ValidationFailed, __version__
-from modelreg.cli import _app, main
+from modelreg.cli import _errors, main
 from tests.cli.conftest import Invoke, parse
 from tests.conftest import install_entry_points
 
@@ -100,7 +100,7 @@ def test_verbose_flags_set_the_modelreg_log_level(
     cli: Invoke, flags: list[str], level: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[int] = []
-    monkeypatch.setattr("modelreg.cli._providers.provider_classes", lambda: seen.append(logger.level) or {})
+    monkeypatch.setattr("modelreg.cli._providers.providers", lambda details=False: seen.append(logger.level) or [])
     logger = logging.getLogger("modelreg")
     assert cli(*flags, "--sandbox", "providers").exit_code == 0
     assert seen == [level]
@@ -169,15 +169,15 @@ def test_providers_with_none_installed_says_so(cli: Invoke, monkeypatch: pytest.
 
 
 def test_describe_adds_how_to_fix_it() -> None:
-    assert "wait 30 s" in _app.describe(RateLimited("too many", retry_after=30.0))
-    assert "modelreg providers" in _app.describe(AuthenticationFailed("401", status_code=401))
-    assert "check the network" in _app.describe(TransportError("connection refused"))
+    assert "wait 30 s" in _errors.describe(RateLimited("too many", retry_after=30.0))
+    assert "modelreg providers" in _errors.describe(AuthenticationFailed("401", status_code=401))
+    assert "check the network" in _errors.describe(TransportError("connection refused"))
 
 
 def test_exit_code_is_2_only_for_input_rejected_before_sending() -> None:
-    assert _app.exit_code(ValidationFailed([])) == 2
-    assert _app.exit_code(ValidationFailed([], status_code=422)) == 1
-    assert _app.exit_code(TransportError("x")) == 1
+    assert _errors.exit_code(ValidationFailed([])) == 2
+    assert _errors.exit_code(ValidationFailed([], status_code=422)) == 1
+    assert _errors.exit_code(TransportError("x")) == 1
 
 
 CLASH = """

@@ -8,26 +8,55 @@ EXPECTED = [
     "APIError", "AsyncModelRegistry", "AsyncRegistries", "AuthenticationFailed", "BulkOutcome", "BulkStatus",
     "ConfigurationError",
     "Conflict", "Deletion", "Issue", "Model", "ModelInUse", "ModelRegError", "ModelRegistry", "ModelStatus",
-    "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "ProtocolError", "QuotaExceeded", "RateLimited",
-    "Registries", "ServerError", "TransportError", "UnsupportedOperation", "ValidationFailed", "__version__",
-    "connect", "connect_all", "connect_all_async", "connect_async", "errors", "hookimpl", "parse_ref",
-    "providers",
+    "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "ProtocolError", "ProviderInfo", "QuotaExceeded",
+    "RateLimited", "Registries", "ServerError", "TransportError", "UnsupportedOperation", "ValidationFailed",
+    "__version__", "connect", "connect_all", "connect_all_async", "connect_async", "errors", "hookimpl",
+    "parse_ref", "provider_info", "providers",
 ]  # fmt: skip
 
 
 def test_all_is_sorted_and_locked() -> None:
     assert modelreg.__all__ == sorted(modelreg.__all__)
-    assert modelreg.__all__ == EXPECTED, "a public name was added or removed: update EXPECTED deliberately"
+    added = sorted(set(modelreg.__all__) - set(EXPECTED))
+    removed = sorted(set(EXPECTED) - set(modelreg.__all__))
+    assert not added, f"public names added without updating EXPECTED (and CHANGELOG.md): {added}"
+    assert not removed, f"public names removed (a breaking change): {removed}"
 
 
 def test_every_exported_name_exists_and_is_documented() -> None:
-    for name in modelreg.__all__:
-        obj = getattr(modelreg, name)
-        if callable(obj):
-            assert (obj.__doc__ or "").strip(), f"{name} has no docstring"
+    undocumented = [
+        name
+        for name in modelreg.__all__
+        if callable(getattr(modelreg, name)) and not (getattr(modelreg, name).__doc__ or "").strip()
+    ]
+    assert not undocumented, f"exported without a docstring: {undocumented}"
 
 
 def test_contract_names_import_from_the_package() -> None:
     from modelreg import AsyncModelRegistry, Deletion, Issue, Model, ModelRegistry, ModelStatus, Page, errors
 
-    assert all([ModelRegistry, AsyncModelRegistry, Model, ModelStatus, Page, Deletion, Issue, errors])
+    contract = {
+        "ModelRegistry": ModelRegistry,
+        "AsyncModelRegistry": AsyncModelRegistry,
+        "Model": Model,
+        "ModelStatus": ModelStatus,
+        "Page": Page,
+        "Deletion": Deletion,
+        "Issue": Issue,
+    }
+    for name, obj in contract.items():
+        assert isinstance(obj, type), f"modelreg.{name} is not a class"
+        assert obj.__module__ == "modelreg", f"modelreg.{name} reads as {obj.__module__}.{name} in tracebacks"
+    assert errors.__name__ == "modelreg.errors"
+
+
+def test_the_public_submodules_export_what_they_document() -> None:
+    import modelreg.plugins
+    import modelreg.redaction
+    import modelreg.sandbox
+    import modelreg.testing
+
+    assert modelreg.plugins.__all__ == ["ENTRY_POINT_GROUP", "PLUGINS_ENV", "plugin_manager", "reload_plugins"]
+    assert modelreg.redaction.__all__ == ["MASK", "MIN_SECRET_LENGTH", "Redactor"]
+    assert "SANDBOX_SECRET" in modelreg.sandbox.__all__
+    assert modelreg.testing.reload_plugins is modelreg.plugins.reload_plugins

@@ -32,7 +32,9 @@ def test_wheel_ships_core_providers_types_and_entry_points(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         entry_points = next(archive.read(n).decode() for n in names if n.endswith("entry_points.txt"))
-    assert "modelreg/__init__.py" in names and "modelreg/py.typed" in names
+    assert "modelreg/__init__.py" in names
+    for package in ("modelreg", "modelreg_scriptix", "modelreg_selise"):
+        assert f"{package}/py.typed" in names, f"{package} ships no py.typed: its users' type checkers ignore it"
     assert "modelreg_scriptix/__init__.py" in names and "modelreg_selise/__init__.py" in names
     assert not any(n.startswith(("tests/", "src/", "providers/")) for n in names)
     assert "scriptix = modelreg_scriptix" in entry_points and "selise = modelreg_selise" in entry_points

@@ -179,7 +179,7 @@ def test_secrets_never_reach_logs_errors_or_reprs(toy: Path, caplog: pytest.LogC
     with modelreg.connect("toy", transport=transport, base_url=f"https://h.example/?token={secret}") as reg:
         with pytest.raises(modelreg.AuthenticationFailed) as caught:
             reg.get(1)
-        texts = [str(caught.value), repr(caught.value), repr(reg), repr(reg._core.provider.config)]
+        texts = [str(caught.value), repr(caught.value), repr(reg), repr(reg._provider.config)]
     texts += [record.getMessage() for record in caplog.records]
     assert caplog.records, "expected DEBUG log lines"
     assert all(secret not in text for text in texts), texts

@@ -127,7 +127,7 @@ def test_each_documented_field_of_the_wrong_type_gives_a_record_or_a_modelreg_er
             for index in (None, *range(SWEEP_PATHS)):
                 for value in SWEEP_VALUES:
                     sweep.index, sweep.value = index, value
-                    registry._core.provider.reauthorize()
+                    registry._provider.reauthorize()
                     outcome = _outcome(profile, registry, operation)
                     EXAMPLES[name] += 1
                     OUTCOMES[name]["error" if isinstance(outcome, ModelRegError) else "record"] += 1

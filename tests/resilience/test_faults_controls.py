@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from modelreg import Deletion
-from modelreg._core import RegistryCore
 from modelreg._pacing import Pacer
+from modelreg._registry_base import BaseRegistry
 from modelreg._retry import Decision, RetryPolicy
 from tests.resilience.specs import SPECS
 from tests.resilience.workload import check_state, faulty_sandbox, run_async, run_sync
@@ -50,10 +50,10 @@ def test_sending_without_the_concurrency_caps_shows_up_on_the_gauge(toy: Path, m
 def test_a_delete_that_claims_success_without_acting_shows_up_as_a_mismatch(
     toy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def lying(self: RegistryCore, model_id: str, missing_ok: bool) -> Any:
+    def lying(self: BaseRegistry[Any, Any], model_id: str, missing_ok: bool) -> Any:
         yield from ()
-        return Deletion(self.name, model_id, True)
+        return Deletion(self.provider, str(model_id), True)
 
-    monkeypatch.setattr(RegistryCore, "deletion", lying)
+    monkeypatch.setattr(BaseRegistry, "_delete_flow", lying)
     figures = _run("async")
     assert any("still there after a successful delete" in m for m in figures.mismatches), figures.report()

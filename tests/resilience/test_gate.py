@@ -136,7 +136,7 @@ def test_a_call_that_waits_too_long_for_a_slot_fails_as_not_sent(toy: Path) -> N
 
     sandbox = new_sandbox(SPECS["toy"])
     registry = modelreg.connect("toy", sandbox=sandbox, deadline=0.05, max_retries=0)
-    gate = registry._core.pacer.gate("create")
+    gate = registry._pacer.gate("create")
     assert gate is not None
     for _ in range(gate.slots):
         gate.acquire()

@@ -138,7 +138,7 @@ async def test_registries_of_one_account_share_their_buckets_and_caps(toy: Path)
     registry = modelreg.connect("toy", **options)  # type: ignore[arg-type]
     aregistry = modelreg.connect_async("toy", **options)  # type: ignore[arg-type]
     other = modelreg.connect("toy", **{**options, "token": "another-token-5678"})  # type: ignore[arg-type]
-    assert registry._core.pacer is aregistry._core.pacer is not other._core.pacer
+    assert registry._pacer is aregistry._pacer is not other._pacer
     registry.create(name="sync")
     with pytest.raises(RateLimited):
         await aregistry.create(name="async")  # the account's hourly create is spent
@@ -180,7 +180,7 @@ def test_a_request_takes_its_rate_token_only_once_it_holds_a_concurrency_slot(
 
     sandbox = new_sandbox(SPECS["toy"])
     registry = modelreg.connect("toy", sandbox=sandbox, limits={"list": Limit(calls=5, period=60, concurrency=1)})
-    gate = registry._core.pacer.gate("list")
+    gate = registry._pacer.gate("list")
     assert gate is not None
     busy_when_prepared = []
     prepare = Engine._prepare

@@ -44,7 +44,7 @@ class Scenario:
 
     def secrets(self, registry: ModelRegistry | AsyncModelRegistry) -> tuple[str, ...]:
         """The credential values to scrub from what is recorded."""
-        return registry._core.provider.config.secrets()
+        return registry._provider.config.secrets()
 
     def replay(self) -> ModelRegistry:
         """A sync registry whose transport refuses to send: only the cassette can answer.

@@ -28,7 +28,6 @@ def steps(name: str) -> list[tuple[str, str, int]]:
     ]
 
 
-
 def test_every_request_was_recorded_with_a_masked_bearer_key() -> None:
     for path in sorted(CASSETTES.glob("*.yaml")):
         for interaction in interactions(path.stem):

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import tests.scenarios as package
-from modelreg._config import SANDBOX_SECRET
 from modelreg._plugins import provider_class
+from modelreg.sandbox import SANDBOX_SECRET
 from modelreg.testing import scan_cassette
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"

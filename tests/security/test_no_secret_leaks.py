@@ -126,7 +126,7 @@ def test_sandbox_successes_and_refusals_leak_no_credential(profile: Profile, cap
         created = _outcome(profile, registry, "create")
         assert not isinstance(created, Exception), created
         texts.extend(_texts(registry))
-        texts.extend(_texts(registry._core.provider.config))
+        texts.extend(_texts(registry._provider.config))
         texts.extend(_texts(created))
         texts.extend(_texts(_outcome(profile, registry, "list")))
         texts.extend(_texts(registry.get(created.id)))

@@ -205,10 +205,10 @@ def test_settings_come_from_the_environment_and_are_all_secret(monkeypatch: pyte
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     reg = modelreg.connect("selise")
-    config = reg._core.provider.config
+    config = reg._provider.config
     assert config.base_url == "https://blocksapi.example.com"
     assert config.secret_names == {"blocks_key", "project_key", "access_token", "client_id", "client_secret"}
-    shown = repr(config) + repr(reg) + repr(reg._core.provider)
+    shown = repr(config) + repr(reg) + repr(reg._provider)
     for name, value in env.items():
         if name != "SELISE_BASE_URL":
             assert value not in shown

@@ -25,7 +25,6 @@ SECRETS = (
 )
 
 
-
 def test_the_401_cassette_shows_a_refused_token_replaced_once() -> None:
     interactions = yaml.safe_load((CASSETTES / "token_refresh_on_401.yaml").read_text())["interactions"]
     steps = [

@@ -11,13 +11,10 @@ from typing import Any
 
 import click
 
-from modelreg import errors
-from modelreg._plugins import plugin_manager
-from modelreg._version import __version__
-from modelreg.cli._session import SANDBOX_HINT, Session
-
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
+from modelreg import __version__, errors
+from modelreg.cli._errors import EXIT_FAILURE, describe, exit_code
+from modelreg.cli._session import Session
+from modelreg.plugins import plugin_manager
 
 DETAILED = (errors.TransportError, errors.ProtocolError, errors.ServerError)
 """Errors whose -v output (requests, traceback) helps; the others say all there is in one line."""
@@ -48,27 +45,6 @@ def _report(ctx: click.Context, message: str, code: int, *, detail: bool = True)
         message += " (run with -v for details)"
     click.echo(f"Error: {message}", err=True)
     ctx.exit(code)
-
-
-def exit_code(exc: errors.ModelRegError) -> int:
-    """2 for input modelreg rejected before sending anything, 1 for every other failure."""
-    if isinstance(exc, errors.ValidationFailed) and exc.status_code is None:
-        return EXIT_USAGE
-    return EXIT_FAILURE
-
-
-def describe(exc: errors.ModelRegError) -> str:
-    """One line saying what went wrong and how to fix it."""
-    message = " ".join(str(exc).split())
-    if isinstance(exc, errors.ConfigurationError) and "needs credentials" in message:
-        message += f" ({SANDBOX_HINT})"
-    elif isinstance(exc, errors.AuthenticationFailed):
-        message += "; check the provider's credentials (`modelreg providers` lists their env vars)"
-    elif isinstance(exc, errors.RateLimited) and exc.retry_after is not None:
-        message += f"; wait {exc.retry_after:.0f} s and try again"
-    elif isinstance(exc, errors.TransportError) and "check" not in message:
-        message += "; check the network connection and the provider's base URL"
-    return message
 
 
 def configure_logging(verbose: int) -> Callable[[], None]:

@@ -17,7 +17,7 @@ import click
 
 from modelreg import BulkOutcome, BulkStatus, Model, ModelRegError, ModelRegistry, ModelStatus, NotFound
 from modelreg.cli import _output, _params
-from modelreg.cli._app import describe
+from modelreg.cli._errors import describe
 from modelreg.cli._models import Listing, filter_options
 from modelreg.cli._session import Session
 

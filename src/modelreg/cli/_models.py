@@ -7,10 +7,9 @@ from typing import Any, TypeVar
 
 import click
 
-from modelreg import Model, ModelRegError, ModelStatus, ValidationFailed
-from modelreg._plugins import provider_classes
+from modelreg import Model, ModelRegError, ModelStatus, ValidationFailed, provider_info, providers
 from modelreg.cli import _output, _params
-from modelreg.cli._app import describe
+from modelreg.cli._errors import describe
 from modelreg.cli._session import Session, check_provider
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,10 +21,10 @@ COMMON = frozenset({"status", "search"})
 def vendor_filters() -> dict[str, list[str]]:
     """Each installed provider's own filter names, with the providers that accept it."""
     names: dict[str, list[str]] = {}
-    for name, cls in provider_classes().items():
-        for key in cls.filters:
+    for info in providers(details=True):
+        for key in info.filters:
             if _params.own_option(key):
-                names.setdefault(key, []).append(name)
+                names.setdefault(key, []).append(info.name)
     return dict(sorted(names.items()))
 
 
@@ -63,10 +62,11 @@ class Listing:
 
     def __iter__(self) -> Iterator[Model]:
         remaining = self.limit
-        for name, registry in self.targets:
+        for registry in self.targets:
             if remaining == 0:
                 return
-            accepted = set(provider_classes()[name].filters)
+            name = registry.provider
+            accepted = set(provider_info(name).filters)
             sent = {key: value for key, value in self.filters.items() if key in accepted or key not in COMMON}
             # The vendor's status filter may be coarser than ModelStatus, and a vendor may not search
             # at all: the common filters are checked here too, so that no model in another status is

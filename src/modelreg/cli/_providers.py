@@ -6,46 +6,26 @@ from typing import Any
 
 import click
 
-from modelreg._config import missing_settings
-from modelreg._plugins import provider_classes
+from modelreg import ProviderInfo, providers
 from modelreg.cli import _output
 from modelreg.cli._session import Session
-from modelreg.provider import Provider
-
-CORE_OPERATIONS = (
-    ("list", "list_page"),
-    ("get", "get"),
-    ("create", "create"),
-    ("update", "update"),
-    ("delete", "delete"),
-    ("train", "train"),
-    ("validate", "validate"),
-)
-"""Registry operations and the provider method behind each: a provider offers those it overrides."""
 
 
-def operations(cls: type[Provider]) -> list[str]:
-    """The operations a provider class offers: the common ones it implements, then its own."""
-    common = [name for name, method in CORE_OPERATIONS if getattr(cls, method) is not getattr(Provider, method)]
-    return common + [name for name in cls.extra_operations if name not in common]
-
-
-def describe_provider(cls: type[Provider], *, sandbox: bool) -> dict[str, Any]:
+def describe_provider(info: ProviderInfo, *, sandbox: bool) -> dict[str, Any]:
     """A provider's description for ``modelreg providers --json``."""
-    missing = missing_settings(cls)
     return {
-        "name": cls.name,
-        "title": cls.title or cls.name,
-        "configured": sandbox or not missing,
-        "missing": [] if sandbox else missing,
+        "name": info.name,
+        "title": info.title,
+        "configured": sandbox or info.configured,
+        "missing": [] if sandbox else list(info.missing),
         "settings": [
             {"name": s.name, "env": s.env, "required": s.required, "secret": s.secret, "help": s.help}
-            for s in cls.settings
+            for s in info.settings
         ],
-        "operations": operations(cls),
-        "filters": sorted(cls.filters),
-        "create_fields": sorted(cls.create_fields),
-        "update_fields": sorted(cls.update_fields),
+        "operations": list(info.operations),
+        "filters": list(info.filters),
+        "create_fields": list(info.create_fields),
+        "update_fields": list(info.update_fields),
     }
 
 
@@ -57,7 +37,7 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def providers_command(session: Session, as_json: bool) -> None:
         """List installed providers, whether each is configured, and their operations."""
-        rows = [describe_provider(cls, sandbox=session.sandbox) for cls in provider_classes().values()]
+        rows = [describe_provider(info, sandbox=session.sandbox) for info in providers(details=True)]
         if as_json:
             _output.echo_json(rows)
             return

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from modelreg._plugins import provider_classes
+from modelreg import provider_info, providers
 from modelreg.cli import _output, _state
 from modelreg.cli._session import Session
 from modelreg.sandbox import asgi_app
@@ -97,7 +97,7 @@ def register(cli: click.Group) -> None:
         clock = session.clock
         info = {
             "state_dir": str(_state.state_dir()),
-            "stores": {name: str(_state.store_path(name)) for name in provider_classes()},
+            "stores": {name: str(_state.store_path(name)) for name in providers()},
             "clock_offset_seconds": round(clock.offset, 3),
             "speed": clock.speed,
         }
@@ -134,10 +134,9 @@ def register(cli: click.Group) -> None:
         if not sandboxes:
             raise click.ClickException("no installed provider ships a sandbox")
         app = prefixed_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
-        classes = provider_classes()
         for name in sandboxes:
             url = f"http://127.0.0.1:{port}/{name}"
-            env = classes[name].base_url_env
+            env = provider_info(name).base_url_env
             click.echo(f"{name}: {url}" + (f"   (export {env}={url})" if env else ""))
         level = "info" if session.verbose else "warning"
         uvicorn.run(app, host="127.0.0.1", port=port, log_level=level, lifespan="on")

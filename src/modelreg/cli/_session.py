@@ -6,9 +6,7 @@ from collections.abc import Iterable
 
 import click
 
-from modelreg import ConfigurationError, ModelRegistry, Registries, connect, parse_ref
-from modelreg._config import missing_settings
-from modelreg._plugins import provider_classes
+from modelreg import ConfigurationError, ModelRegistry, Registries, connect, parse_ref, providers
 from modelreg.cli import _state
 from modelreg.sandbox import Sandbox
 
@@ -51,10 +49,10 @@ class Session:
             for name, emulator in sandboxes.items():
                 connected[name] = connect(name, sandbox=emulator)
         else:
-            for name, cls in provider_classes().items():
-                missing = missing_settings(cls)
-                if missing:
-                    skipped[name] = f"not configured: set {', '.join(missing)}"
+            for info in providers(details=True):
+                name = info.name
+                if info.reason is not None:
+                    skipped[name] = info.reason
                     continue
                 try:
                     connected[name] = connect(name)
@@ -102,7 +100,7 @@ class Session:
 
 def check_provider(name: str, param_hint: str = "PROVIDER") -> None:
     """A usage error naming the installed providers when ``name`` is not one of them."""
-    installed = provider_classes()
+    installed = providers()
     if name not in installed:
         known = ", ".join(sorted(installed)) or "none"
         raise click.BadParameter(f"no provider named {name!r} is installed (installed: {known})", param_hint=param_hint)

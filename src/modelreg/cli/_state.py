@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from modelreg._plugins import provider_classes
+from modelreg import providers
 from modelreg.errors import ConfigurationError, UnsupportedOperation
 from modelreg.sandbox import Sandbox, SqliteStore, VirtualClock
 
@@ -146,12 +146,13 @@ def open_sandboxes(clock: SandboxClock) -> tuple[dict[str, Sandbox], dict[str, s
     """A persistent sandbox per installed provider (seeded when new), and the providers without one."""
     sandboxes: dict[str, Sandbox] = {}
     skipped: dict[str, str] = {}
-    for name, cls in provider_classes().items():
+    for info in providers(details=True):
+        name = info.name
         path = store_path(name)
         existed = path.exists()
         store = SqliteStore(path)
         try:
-            sandbox = cls.sandbox(store=store, clock=clock)
+            sandbox = info.sandbox(store=store, clock=clock)
         except UnsupportedOperation as exc:
             store.close()
             if not existed:

@@ -7,10 +7,8 @@ from typing import Any
 
 import click
 
-from modelreg import Model, ModelRegistry, ModelStatus, UnsupportedOperation
-from modelreg._plugins import provider_classes
+from modelreg import Model, ModelRegistry, ModelStatus, UnsupportedOperation, provider_info, providers
 from modelreg.cli import _output, _params
-from modelreg.cli._providers import operations
 from modelreg.cli._session import Session
 
 EXIT_INTERRUPTED = 130
@@ -21,10 +19,9 @@ _ref_argument = click.argument("ref", callback=lambda _c, _p, v: _params.check_r
 
 def require(registry: ModelRegistry, operation: str, command: str) -> None:
     """Fail with the providers that do offer ``operation`` when this registry's provider does not."""
-    classes = provider_classes()
-    if operation in operations(classes[registry.provider]):
+    if operation in provider_info(registry.provider).operations:
         return
-    offering = [name for name, cls in classes.items() if operation in operations(cls)]
+    offering = [info.name for info in providers(details=True) if operation in info.operations]
     where = f"; it works with {', '.join(offering)} models" if offering else ""
     raise UnsupportedOperation(
         f"{registry.provider} does not support `modelreg {command}`{where}", provider=registry.provider

@@ -3,7 +3,7 @@
 Public for plugin authors: a provider's ``sandbox()`` returns a ``Sandbox`` subclass instance.
 """
 
-from modelreg.sandbox._base import Sandbox
+from modelreg.sandbox._base import SANDBOX_SECRET, Sandbox
 from modelreg.sandbox._clock import Clock, VirtualClock, WallClock
 from modelreg.sandbox._faults import Fault, FaultPlan
 from modelreg.sandbox._router import route
@@ -15,6 +15,7 @@ __all__ = [
     "Fault",
     "FaultPlan",
     "MemoryStore",
+    "SANDBOX_SECRET",
     "Sandbox",
     "SandboxTransport",
     "SqliteStore",

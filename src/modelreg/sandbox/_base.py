@@ -19,9 +19,13 @@ from modelreg.sandbox._store import MemoryStore, Store
 from modelreg.sandbox._transport import SandboxTransport
 
 if TYPE_CHECKING:
-    from modelreg.provider import Limit
+    from modelreg._records import Limit
 
 P = TypeVar("P")
+
+
+SANDBOX_SECRET = "sandbox-{name}"  # noqa: S105 - a placeholder the emulators accept, not a credential
+"""Placeholder for a required credential in sandbox mode (``{name}``: the setting's name); emulators accept any."""
 
 
 class Sandbox:

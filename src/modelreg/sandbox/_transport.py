@@ -3,21 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 
-if TYPE_CHECKING:
-    from modelreg.sandbox._base import Sandbox
+from modelreg.sandbox._clock import Clock
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 
 
+class Served(Protocol):
+    """What a transport needs of an emulator (``Sandbox`` has it): named here so neither imports the other."""
+
+    clock: Clock
+    latency: float
+
+    def operation_of(self, request: httpx.Request) -> str:
+        """The vendor operation a request counts against."""
+
+    def enter(self, operation: str) -> None:
+        """Count a request of ``operation`` in flight."""
+
+    def leave(self, operation: str) -> None:
+        """Count it done."""
+
+    def handle(self, request: httpx.Request, *, simulate_latency: bool = True) -> httpx.Response:
+        """Answer one request."""
+
+    def error_response(self, status: int, message: str) -> httpx.Response:
+        """An error answer in the vendor's shape."""
+
+
 class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Serves httpx requests from a sandbox in process; usable by sync and async clients."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Served) -> None:
         self.sandbox = sandbox
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -43,7 +64,7 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 def asgi_app(
-    sandbox: Sandbox,
+    sandbox: Served,
 ) -> Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]:
     """An ASGI application serving ``sandbox`` over real HTTP (``modelreg sandbox serve``)."""
     transport = SandboxTransport(sandbox)

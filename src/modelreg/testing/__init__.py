@@ -4,6 +4,7 @@ Also the pytest plugin (entry point ``pytest11``), active wherever modelreg is i
 its ``testing`` extra; vcrpy is imported only when a cassette is used. See ``docs/testing.md``.
 """
 
+from modelreg.plugins import reload_plugins
 from modelreg.testing._cassettes import MATCH_ON, canonical_body, make_vcr, use_cassette, vcr_options
 from modelreg.testing._leaks import Leak, scan_cassette, scan_text
 from modelreg.testing._mismatch import CassetteMismatch, Difference
@@ -45,6 +46,7 @@ __all__ = [
     "make_vcr",
     "recordable_transport",
     "refusing_transport",
+    "reload_plugins",
     "require_credentials",
     "scan_cassette",
     "scan_text",

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from modelreg._redact import MASK
+from modelreg.redaction import MASK
 from modelreg.testing._scrub import is_secret_header
 
 # Each pattern names one shape a credential takes; ids and timestamps do not take these shapes.

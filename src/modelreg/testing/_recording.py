@@ -12,8 +12,6 @@ import httpx
 
 import modelreg
 from modelreg import AsyncModelRegistry, ModelRegistry
-from modelreg._config import missing_settings
-from modelreg._plugins import provider_class
 from modelreg.errors import ConfigurationError
 from modelreg.sandbox import Sandbox
 from modelreg.testing._cassettes import RECORD_MODES, use_cassette
@@ -44,7 +42,7 @@ def recordable_transport(sandbox: Sandbox) -> httpx.MockTransport:
 
 def require_credentials(provider: str) -> None:
     """Raise ``ConfigurationError`` naming the env vars to set when ``provider``'s credentials are missing."""
-    missing = missing_settings(provider_class(provider))
+    missing = modelreg.provider_info(provider).missing
     if missing:
         raise ConfigurationError(
             f"recording {provider} live needs real credentials in the environment: set {', '.join(missing)} "
@@ -108,7 +106,7 @@ class Recording:
             require_credentials(provider)
             return settings
         # A sandbox's virtual clock makes replayed retries and training polls instant.
-        emulator = sandbox if sandbox is not None else provider_class(provider).sandbox()
+        emulator = sandbox if sandbox is not None else modelreg.provider_info(provider).sandbox()
         settings["sandbox"] = emulator
         settings["transport"] = recordable_transport(emulator) if self.recording else refusing_transport()
         return settings

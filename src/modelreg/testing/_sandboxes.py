@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import modelreg
-from modelreg import AsyncModelRegistry, ModelRegistry
-from modelreg._plugins import provider_class
+from modelreg import AsyncModelRegistry, ModelRegistry, provider_info
 from modelreg.sandbox import Sandbox
 
 
@@ -25,7 +24,7 @@ class SandboxFactory:
     @staticmethod
     def new_sandbox(provider: str, **options: Any) -> Sandbox:
         """A fresh emulator of ``provider``'s API (``options`` go to the provider's ``sandbox()``)."""
-        return provider_class(provider).sandbox(**options)
+        return provider_info(provider).sandbox(**options)
 
     def _sandbox(self, provider: str, sandbox: Sandbox | None, prepare: Callable[[Sandbox], Any] | None) -> Sandbox:
         emulator = sandbox if sandbox is not None else self.new_sandbox(provider)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from modelreg._redact import MASK, MIN_SECRET_LENGTH, Redactor
+from modelreg.redaction import MASK, MIN_SECRET_LENGTH, Redactor
 
 SECRET_HEADERS = frozenset({"authorization", "x-blocks-key", "x-zoom-s2t-key", "cookie", "set-cookie"})
 """Headers whose values never reach a cassette (also masked when they appear as JSON fields)."""

@@ -6,15 +6,15 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from modelreg._config import SANDBOX_SECRET
-from modelreg._plugins import provider_classes
+from modelreg import providers
 from modelreg.provider import Setting
+from modelreg.sandbox import SANDBOX_SECRET
 from modelreg.testing._scrub import Scrubber
 
 
 def declared_secrets() -> list[tuple[str, Setting]]:
     """Every ``Setting(secret=True)`` of every installed provider, with the provider's name."""
-    return [(name, s) for name, cls in provider_classes().items() for s in cls.settings if s.secret]
+    return [(info.name, s) for info in providers(details=True) for s in info.settings if s.secret]
 
 
 def secret_fields() -> frozenset[str]:
@@ -34,7 +34,7 @@ def configured_secrets() -> list[str]:
 
 def registry_secrets(registry: Any) -> tuple[str, ...]:
     """The credential values a (sync or async) registry was configured with."""
-    secrets: tuple[str, ...] = registry._core.provider.config.secrets()
+    secrets: tuple[str, ...] = registry.config.secrets()
     return secrets
 
 

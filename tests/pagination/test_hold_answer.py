@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from modelreg import NotFound
-from modelreg._deferred import Held, hold_answer, resume
+from modelreg._pagination import Held, hold_answer, resume
 from modelreg.provider import Pause
 
 
