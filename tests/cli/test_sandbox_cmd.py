@@ -14,8 +14,8 @@ import pytest
 
 from modelreg import ConfigurationError
 from modelreg.cli import _state
-from modelreg.cli._sandbox_cmd import parse_duration, prefixed_app
-from modelreg.sandbox import asgi_app
+from modelreg.cli._sandbox_cmd import parse_duration
+from modelreg.sandbox import asgi_app, mounted_app
 from tests.cli.conftest import Invoke, parse
 
 
@@ -119,12 +119,12 @@ def test_seed_models_are_added_once_per_store(cli: Invoke) -> None:
 
 
 @pytest.mark.usefixtures("toy_only")
-async def test_prefixed_app_routes_each_prefix_to_its_sandbox() -> None:
+async def test_mounted_app_routes_each_prefix_to_its_sandbox() -> None:
     from modelreg_toy import ToyProvider
 
     sandbox = ToyProvider.sandbox()
     sandbox.store.put("models", "1", {"id": 1, "name": "Alpha", "description": None, "state": "live"})
-    app = prefixed_app({"toy": asgi_app(sandbox)})
+    app = mounted_app({"toy": asgi_app(sandbox)})
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
         found = await client.get("/toy/v1/models/1", headers={"authorization": "Bearer x"})
         assert found.status_code == 200 and found.json()["name"] == "Alpha"

@@ -41,3 +41,11 @@ def test_every_provider_member_is_documented(member: str) -> None:
 def test_worked_example_is_the_tested_toy_provider() -> None:
     example = GUIDE.split("## A complete worked example", 1)[1].split("```python\n", 1)[1].rsplit("```", 1)[0]
     assert example == (ROOT / "tests" / "toy" / "modelreg_toy.py").read_text()
+
+
+def test_the_catalogue_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("SCRIPTIX_API_KEY", raising=False)
+    section = GUIDE.split("## The provider catalogue", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(example, "docs/plugins.md", "exec"), {"__name__": "guide"})
+    assert capsys.readouterr().out.strip() == "False not configured: set SCRIPTIX_API_KEY"

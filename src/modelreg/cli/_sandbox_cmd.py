@@ -7,54 +7,17 @@ one. Point a provider's base-URL variable (``SCRIPTIX_BASE_URL``...) at it to us
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from typing import Any
 
 import click
 
 from modelreg import provider_info, providers
 from modelreg.cli import _output, _state
 from modelreg.cli._session import Session
-from modelreg.sandbox import asgi_app
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
+from modelreg.sandbox import asgi_app, mounted_app
 
 DEFAULT_PORT = 8765
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def prefixed_app(apps: Mapping[str, App]) -> App:
-    """One ASGI app routing ``/<provider>/...`` to that provider's emulator, prefix removed."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        if scope["type"] != "http":
-            return
-        prefix, _, rest = scope["path"].lstrip("/").partition("/")
-        target = apps.get(prefix)
-        if target is None:
-            known = ", ".join(f"/{name}/" for name in apps) or "none"
-            body = json.dumps({"error": f"no sandbox at /{prefix}; the sandboxes are at {known}"}).encode()
-            headers = [(b"content-type", b"application/json")]
-            await send({"type": "http.response.start", "status": 404, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
-        inner = dict(scope, path="/" + rest, root_path=scope.get("root_path", "") + "/" + prefix)
-        await target(inner, receive, send)
-
-    return app
 
 
 def parse_duration(text: str) -> float:
@@ -133,7 +96,7 @@ def register(cli: click.Group) -> None:
         sandboxes = session.sandboxes()
         if not sandboxes:
             raise click.ClickException("no installed provider ships a sandbox")
-        app = prefixed_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
+        app = mounted_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
         for name in sandboxes:
             url = f"http://127.0.0.1:{port}/{name}"
             env = provider_info(name).base_url_env

@@ -8,7 +8,7 @@ from modelreg.sandbox._clock import Clock, VirtualClock, WallClock
 from modelreg.sandbox._faults import Fault, FaultPlan
 from modelreg.sandbox._router import route
 from modelreg.sandbox._store import MemoryStore, SqliteStore, Store
-from modelreg.sandbox._transport import SandboxTransport, asgi_app
+from modelreg.sandbox._transport import SandboxTransport, asgi_app, mounted_app
 
 __all__ = [
     "Clock",
@@ -23,5 +23,6 @@ __all__ = [
     "VirtualClock",
     "WallClock",
     "asgi_app",
+    "mounted_app",
     "route",
 ]

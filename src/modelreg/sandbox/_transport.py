@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+import json
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any, Protocol
 
 import httpx
@@ -11,6 +12,9 @@ from modelreg.sandbox._clock import Clock
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+SendMessage = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, SendMessage], Awaitable[None]]
 
 
 class Served(Protocol):
@@ -63,25 +67,14 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             self.sandbox.leave(operation)
 
 
-def asgi_app(
-    sandbox: Served,
-) -> Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]:
+def asgi_app(sandbox: Served) -> App:
     """An ASGI application serving ``sandbox`` over real HTTP (``modelreg sandbox serve``)."""
     transport = SandboxTransport(sandbox)
 
-    async def app(
-        scope: Scope,
-        receive: Callable[[], Awaitable[Message]],
-        send: Callable[[Message], Awaitable[None]],
-    ) -> None:
+    async def app(scope: Scope, receive: Receive, send: SendMessage) -> None:
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await _lifespan(receive, send)
+            return
         body = b""
         while True:
             message = await receive()
@@ -108,3 +101,38 @@ def asgi_app(
         await send({"type": "http.response.body", "body": response.content})
 
     return app
+
+
+def mounted_app(apps: Mapping[str, App]) -> App:
+    """One ASGI app routing ``/<name>/...`` to the app mounted at ``name``, the prefix removed."""
+
+    async def app(scope: Scope, receive: Receive, send: SendMessage) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        prefix, _, rest = scope["path"].lstrip("/").partition("/")
+        target = apps.get(prefix)
+        if target is None:
+            known = ", ".join(f"/{name}/" for name in apps) or "none"
+            body = json.dumps({"error": f"no sandbox at /{prefix}; the sandboxes are at {known}"}).encode()
+            headers = [(b"content-type", b"application/json")]
+            await send({"type": "http.response.start", "status": 404, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        inner = dict(scope, path="/" + rest, root_path=scope.get("root_path", "") + "/" + prefix)
+        await target(inner, receive, send)
+
+    return app
+
+
+async def _lifespan(receive: Receive, send: SendMessage) -> None:
+    """Answer the server's start-up and shut-down messages: the emulators need no setting up."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

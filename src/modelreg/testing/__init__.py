@@ -8,7 +8,9 @@ from modelreg.plugins import reload_plugins
 from modelreg.testing._cassettes import MATCH_ON, canonical_body, make_vcr, use_cassette, vcr_options
 from modelreg.testing._leaks import Leak, scan_cassette, scan_text
 from modelreg.testing._mismatch import CassetteMismatch, Difference
-from modelreg.testing._plugin import (
+
+# The pytest plugin's hooks and fixtures: pytest finds them in this module's namespace.
+from modelreg.testing._plugin import (  # noqa: F401
     modelreg_async_registry,
     modelreg_async_sandbox,
     modelreg_cassette,
@@ -54,21 +56,3 @@ __all__ = [
     "use_cassette",
     "vcr_options",
 ]
-
-# The plugin's hooks and fixtures live in this module's namespace for pytest to find them.
-_PLUGIN = (
-    modelreg_async_registry,
-    modelreg_async_sandbox,
-    modelreg_cassette,
-    modelreg_cassette_dir,
-    modelreg_cassette_name,
-    modelreg_provider,
-    modelreg_record_mode,
-    modelreg_registry,
-    modelreg_sandbox,
-    modelreg_vcr_config,
-    pytest_addoption,
-    pytest_configure,
-    pytest_recording_configure,
-    pytest_runtest_call,
-)
