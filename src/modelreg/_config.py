@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from typing import Any
+
+import httpx
 
 from modelreg.errors import ConfigurationError
 from modelreg.provider import Config, Provider
@@ -59,6 +62,37 @@ def resolve_config(
     config = Config(cls.name, url.rstrip("/"), values, secret_names)
     cls.check_config(config)
     return config
+
+
+INSECURE_ENV = "MODELREG_ALLOW_INSECURE"
+"""Set to 1 to allow ``http://`` base URLs to hosts other than this machine (credentials in clear)."""
+
+
+def check_secure(config: Config, allow_insecure: bool) -> None:
+    """Refuse an ``http://`` base URL to a host that is not loopback, unless the user opted in."""
+    url = httpx.URL(config.base_url)
+    if url.scheme != "http" or _loopback(url.host) or allow_insecure:
+        return
+    if os.environ.get(INSECURE_ENV, "").strip().lower() in ("1", "true", "yes"):
+        return
+    shown = str(url.copy_with(query=None))
+    for secret in config.secrets():
+        shown = shown.replace(secret, "***")
+    raise ConfigurationError(
+        f"{config.provider} base_url {shown} is plain http:// to another host, which would "
+        f"send the credentials in clear; use https://, or pass allow_insecure=True (or set {INSECURE_ENV}=1) "
+        "if this network is trusted",
+        provider=config.provider,
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.") or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def missing_settings(cls: type[Provider]) -> list[str]:

@@ -11,7 +11,7 @@ import attrs
 import httpx
 
 from modelreg._async_registry import AsyncModelRegistry
-from modelreg._config import missing_settings, resolve_config
+from modelreg._config import check_secure, missing_settings, resolve_config
 from modelreg._engine import Engine
 from modelreg._multi import AsyncRegistries, Registries
 from modelreg._pacing import Pacer, shared_pacer
@@ -25,6 +25,10 @@ from modelreg.provider import Provider
 from modelreg.sandbox import Sandbox, VirtualClock
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_CLOCK_SKEW = 120.0
+"""Seconds the vendor's clock may lag this one when a lost create is told apart from an older twin."""
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""The largest answer body read (32 MiB): a bigger one is a ``ProtocolError``, not an exhausted memory."""
 
 
 @attrs.frozen
@@ -52,6 +56,15 @@ class _Parts:
         return clock if isinstance(clock, VirtualClock) else None
 
 
+def _check_positive(what: str, value: Any, provider: str, *, zero: bool = False, integer: bool = False) -> None:
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value < 0 or (value == 0 and not zero):
+        wanted = "integer" if integer else "number"
+        raise ConfigurationError(
+            f"{what} must be a {'non-negative' if zero else 'positive'} {wanted}, got {value!r}", provider=provider
+        )
+
+
 def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
     if value is None:
         return DEFAULT_TIMEOUT
@@ -73,6 +86,9 @@ def _parts(
     limits: Mapping[str, Limit] | None,
     max_wait: float,
     deadline: float | None,
+    clock_skew: float,
+    max_response_bytes: int,
+    allow_insecure: bool,
     settings: Mapping[str, Any],
 ) -> _Parts:
     cls = provider_class(name)
@@ -88,6 +104,10 @@ def _parts(
         emulator = cls.sandbox()
     if emulator is not None and transport is None:
         transport = emulator.transport()
+    else:  # the requests may cross a network: credentials must not travel in clear
+        check_secure(config, allow_insecure)
+    _check_positive("clock_skew", clock_skew, name, zero=True)
+    _check_positive("max_response_bytes", max_response_bytes, name, integer=True)
     clock_now: Callable[[], float] = time.monotonic
     wall: Callable[[], float] = time.time
     if emulator is not None and isinstance(emulator.clock, VirtualClock):
@@ -111,6 +131,9 @@ def _parts(
         clock=clock_now,
         deadline=deadline,
         max_wait=max_wait,
+        wall=wall,
+        clock_skew=float(clock_skew),
+        max_response_bytes=max_response_bytes,
     )
     return _Parts(provider, engine, pacer, transport, emulator)
 
@@ -126,6 +149,9 @@ def connect(
     limits: Mapping[str, Limit] | None = None,
     max_wait: float = 60.0,
     deadline: float | None = None,
+    clock_skew: float = DEFAULT_CLOCK_SKEW,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    allow_insecure: bool = False,
     **settings: Any,
 ) -> ModelRegistry:
     """A ``ModelRegistry`` bound to ``provider``; credentials come from ``settings`` or the environment.
@@ -133,7 +159,11 @@ def connect(
     ``sandbox=True`` serves every request from the provider's in-process emulator.
     ``limits`` overrides the vendor limits the client paces itself by; ``max_wait`` is the
     longest it will wait for a slot before raising ``RateLimited``; ``deadline`` bounds each
-    call, retries and waits included.
+    call, retries, waits and reading the answers included. ``clock_skew`` is how far the vendor's
+    clock may be behind this one when a lost create is looked up (see docs/resilience.md);
+    ``max_response_bytes`` caps one answer's body (``ProtocolError`` past it);
+    ``allow_insecure=True`` (or ``MODELREG_ALLOW_INSECURE=1``) permits ``http://`` to a host that
+    is not this machine, which sends the credentials in clear.
     """
     parts = _parts(provider, **_options(locals()))
     simulated = parts.simulated()
@@ -153,6 +183,9 @@ def connect_async(
     limits: Mapping[str, Limit] | None = None,
     max_wait: float = 60.0,
     deadline: float | None = None,
+    clock_skew: float = DEFAULT_CLOCK_SKEW,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    allow_insecure: bool = False,
     **settings: Any,
 ) -> AsyncModelRegistry:
     """An ``AsyncModelRegistry`` bound to ``provider``; the same arguments as ``connect()``."""

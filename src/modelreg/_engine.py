@@ -69,6 +69,14 @@ class Send:
     slot_timeout: float | None = None
     """The longest to wait for a concurrency slot: what is left of the call's deadline (None: no bound)."""
     prepare: Callable[[], float] = _no_wait
+    max_bytes: int = 32 * 1024 * 1024
+    """The largest body to read: past it, the driver stops reading and answers ``ProtocolError``."""
+    remaining: Callable[[], float | None] = lambda: None
+    """Seconds left of the call's deadline now (None: no deadline): bounds the whole exchange, body included."""
+    provider: str = ""
+    """The provider's name, for the errors the driver raises."""
+    real_time: bool = True
+    """Whether ``remaining`` is in real seconds (not a sandbox's simulated ones), so a timer may enforce it."""
 
 
 @attrs.frozen
@@ -95,6 +103,9 @@ class Engine:
         clock: Callable[[], float] = time.monotonic,
         deadline: float | None = None,
         max_wait: float = 60.0,
+        wall: Callable[[], float] = time.time,
+        clock_skew: float = 120.0,
+        max_response_bytes: int = 32 * 1024 * 1024,
     ) -> None:
         self.provider = provider
         self.pacer = pacer
@@ -103,6 +114,11 @@ class Engine:
         self.clock = clock
         self.deadline = deadline
         self.max_wait = max_wait
+        self.wall = wall
+        """The wall clock (the sandbox's when simulated), for comparing with the vendor's timestamps."""
+        self.clock_skew = clock_skew
+        self.max_response_bytes = max_response_bytes
+        self._real_time = clock is time.monotonic
         self.redactor = Redactor(provider.config.secrets())
         # Converted once: a request without a deadline gets these timeouts as they are.
         self._timeout_dict = timeout.as_dict()
@@ -178,7 +194,10 @@ class Engine:
             started = self.clock()
             slot_timeout = None if deadline is None else max(0.0, deadline - started)
             prepare = functools.partial(self._prepare, request, operation, deadline, waited_until)
-            outcome = yield Send(request, operation, slot_timeout, prepare)
+            remaining = functools.partial(self._remaining, deadline)
+            outcome = yield Send(
+                request, operation, slot_timeout, prepare, self.max_response_bytes, remaining, name, self._real_time
+            )
             if isinstance(outcome, ModelRegError):
                 raise outcome  # from prepare: nothing was sent
             if logger.isEnabledFor(logging.DEBUG):
@@ -214,6 +233,9 @@ class Engine:
                 response: httpx.Response = outcome
                 return response
             raise self._api_error(outcome, ambiguous, decision.retry_after)
+
+    def _remaining(self, deadline: float | None) -> float | None:
+        return None if deadline is None else deadline - self.clock()
 
     def _asked(self, outcome: httpx.Response | Exception) -> float | None:
         """The wait a 429's body asks for (Scriptix's ``retry_after``), as the provider reads it."""

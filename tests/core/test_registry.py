@@ -159,11 +159,12 @@ def test_connect_error_is_a_transport_error(toy: Path) -> None:
         reg.get(1)
 
 
-def test_close_closes_the_http_client(toy: Path) -> None:
+def test_a_call_on_a_closed_registry_says_the_registry_was_closed(toy: Path) -> None:
     reg = modelreg.connect("toy", sandbox=True)
     reg.close()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(modelreg.TransportError, match="registry was closed") as caught:
         reg.get(1)
+    assert "nothing was sent" in str(caught.value)
 
 
 def test_requests_carry_a_user_agent(toy: Path) -> None:

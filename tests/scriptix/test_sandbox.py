@@ -339,7 +339,7 @@ async def test_the_sandbox_serves_the_same_api_as_an_asgi_app() -> None:
     sandbox = seeded()
     transport = httpx.ASGITransport(app=asgi_app(sandbox))
     async with modelreg.connect_async(
-        "scriptix", api_key="sk-test-scriptix-0001", base_url="http://sandbox.local", transport=transport
+        "scriptix", api_key="sk-test-scriptix-0001", base_url="https://sandbox.local", transport=transport
     ) as reg:
         names = [m.name async for m in reg.list()]
         upload = await reg.upload_training_data(4, audio=("a.wav", b"RIFF"), transcript="words")
