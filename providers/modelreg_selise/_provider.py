@@ -46,6 +46,7 @@ class SeliseProvider(Provider):
     filters = _validation.FILTERS
     create_fields = _validation.CREATE_FIELDS
     update_fields = ()
+    natural_key = ("display_name", "model_name", "vendor")
     extra_operations = ("agent_models", "catalogue", "upsert_catalogue", "activate", "deactivate")
 
     def __init__(self, config: Config) -> None:
@@ -226,6 +227,18 @@ class SeliseProvider(Provider):
             raise envelope_error(body, response, "validate the model")
         result: Validation = _codec.structure(body, Validation, response, "validate the model")
         return result if result.model_id else _with_id(result, model_id)
+
+    def created_key(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """The natural key of a create, as SELISE will store it: display_name, model_name and vendor."""
+        new = _validation.check_create(fields, self.credentials.project_key)
+        return {"display_name": new.display_name, "model_name": new.model_name, "vendor": new.vendor}
+
+    def natural_key_of(self, model: Model) -> dict[str, Any]:
+        """A configuration's display_name (its ``name``), model_name and vendor."""
+        details = model.details
+        if not isinstance(details, SeliseDetails):
+            return {}
+        return {"display_name": model.name, "model_name": details.model_name, "vendor": details.vendor}
 
     def find_created(self, fields: Mapping[str, Any]) -> Flow[list[Model]]:
         """Models of the project with the create's display_name, model_name and vendor."""

@@ -76,7 +76,7 @@ class BaseRegistry(Generic[ClientT, SleepT]):
         return self._provider.get(str(model_id))
 
     def _create_flow(self, fields: Mapping[str, Any]) -> Flow[Model]:
-        return creation(self._provider, fields)
+        return creation(self._provider, fields, self._engine.wall, self._engine.clock_skew)
 
     def _update_flow(self, model_id: str | int, fields: Mapping[str, Any]) -> Flow[Model]:
         return self._provider.update(str(model_id), fields)

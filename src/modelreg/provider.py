@@ -144,6 +144,9 @@ class Provider:
     update_fields: ClassVar[Collection[str]] = ()
     extra_operations: ClassVar[tuple[str, ...]] = ()
     """Names of provider-only flow methods that registries expose as their own methods."""
+    natural_key: ClassVar[tuple[str, ...]] = ()
+    """The create fields that identify a model (e.g. ``("name", "language", "base_model")``): a create
+    whose answer was lost is settled by finding the one model with the same values (see ``find_created``)."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -274,8 +277,29 @@ class Provider:
         raise self.unsupported("validate")
 
     def find_created(self, fields: Mapping[str, Any]) -> Flow[list[Model]]:
-        """Models that match a create's natural key, to settle a create whose answer was lost."""
+        """Models that may match a create's natural key, to settle a create whose answer was lost.
+
+        Return every candidate the vendor lists (a superset is fine): the core keeps only those whose
+        ``natural_key_of`` equals ``created_key(fields)`` and whose ``created_at`` is not older than
+        the create, so a model that existed before is never mistaken for the new one.
+        """
         raise self.unsupported("reconciling a lost create")
+
+    def created_key(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """The natural key a create's ``fields`` ask for, with the vendor's defaults applied."""
+        return {name: fields.get(name) for name in self.natural_key}
+
+    def natural_key_of(self, model: Model) -> dict[str, Any]:
+        """A model's natural key, comparable with ``created_key``: from the record, its ``details``, or ``raw``."""
+        key: dict[str, Any] = {}
+        for name in self.natural_key:
+            if hasattr(model, name):
+                key[name] = getattr(model, name)
+            elif model.details is not None and hasattr(model.details, name):
+                key[name] = getattr(model.details, name)
+            else:
+                key[name] = model.raw.get(name) if isinstance(model.raw, Mapping) else None
+        return key
 
 
 # -- helpers for provider authors ----------------------------------------------------------

@@ -115,7 +115,14 @@ def test_get_json_raw_adds_the_vendor_record(cli: Invoke) -> None:
     ref = create(cli, "Alpha")
     data = parse(cli("--sandbox", "get", ref, "--json", "--raw"))
     assert data["ref"] == ref
-    assert data["raw"] == {"id": 1, "name": "Alpha", "description": None, "state": "draft"}
+    raw = data["raw"]
+    assert {k: raw[k] for k in ("id", "name", "description", "state")} == {
+        "id": 1,
+        "name": "Alpha",
+        "description": None,
+        "state": "draft",
+    }
+    assert raw["created_at"] == data["created_at"]
 
 
 def test_get_missing_model_fails_in_one_line_without_traceback(cli: Invoke) -> None:

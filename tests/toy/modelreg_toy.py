@@ -7,6 +7,7 @@ Its vendor "Toy" keeps models at ``/v1/models`` with integer ids, a bearer token
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 import httpx
@@ -14,7 +15,7 @@ import httpx
 import modelreg
 from modelreg import Deletion, Issue, Model, ModelStatus, Page, ValidationFailed
 from modelreg.errors import ProtocolError
-from modelreg.provider import Config, Flow, Limit, Pause, Provider, Setting, check_known, read_json
+from modelreg.provider import Config, Flow, Limit, Pause, Provider, Setting, check_known, parse_timestamp, read_json
 from modelreg.sandbox import Sandbox, route
 
 STATUSES = {"draft": ModelStatus.PENDING, "live": ModelStatus.AVAILABLE, "broken": ModelStatus.FAILED}
@@ -38,6 +39,7 @@ class ToyProvider(Provider):
     create_fields = ("name", "description")
     update_fields = ("name", "description")
     extra_operations = ("publish",)
+    natural_key = ("name",)
 
     def sign(self, request: httpx.Request) -> None:
         """Send the token as a bearer token."""
@@ -53,6 +55,7 @@ class ToyProvider(Provider):
             name=data["name"],
             description=data.get("description"),
             status=STATUSES.get(data.get("state", ""), ModelStatus.UNKNOWN),
+            created_at=_created(data.get("created_at")),
             raw=data,
         )
 
@@ -152,6 +155,7 @@ class ToySandbox(Sandbox):
             "name": body.get("name"),
             "description": body.get("description"),
             "state": "draft",
+            "created_at": datetime.fromtimestamp(self.clock.now(), timezone.utc).isoformat(),
         }
         self.store.put("models", str(doc["id"]), doc)
         return self.json_response(201, doc)
@@ -188,6 +192,13 @@ class ToySandbox(Sandbox):
         doc["state"] = "live"
         self.store.put("models", model_id, doc)
         return self.json_response(200, doc)
+
+
+def _created(value: Any) -> datetime | None:
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        raise ProtocolError(f"toy model with a created_at that is not a timestamp: {value!r}", provider="toy") from None
 
 
 @modelreg.hookimpl
