@@ -109,9 +109,9 @@ async def test_a_dripping_server_cannot_hold_an_async_call_past_its_deadline(
 
 
 def test_a_create_cut_by_the_deadline_is_an_outcome_unknown(toy: Path, drip: DripServer) -> None:
-    with modelreg.connect("toy", token="t0ken-value", base_url=_url(drip), deadline=1.0, max_retries=0) as reg:
-        with pytest.raises(modelreg.OutcomeUnknown):
-            reg.create(name="Alpha")
+    reg = modelreg.connect("toy", token="t0ken-value", base_url=_url(drip), deadline=1.0, max_retries=0)
+    with reg, pytest.raises(modelreg.OutcomeUnknown):
+        reg.create(name="Alpha")
 
 
 def _big(size: int) -> httpx.MockTransport:
@@ -120,9 +120,9 @@ def _big(size: int) -> httpx.MockTransport:
 
 
 def test_an_answer_past_max_response_bytes_is_a_protocol_error_naming_the_limit(toy: Path) -> None:
-    with modelreg.connect("toy", token="t0ken-value", transport=_big(2_000_000), max_response_bytes=1_000_000) as reg:
-        with pytest.raises(ProtocolError, match="max_response_bytes=1,000,000"):
-            reg.get(1)
+    reg = modelreg.connect("toy", token="t0ken-value", transport=_big(2_000_000), max_response_bytes=1_000_000)
+    with reg, pytest.raises(ProtocolError, match="max_response_bytes=1,000,000"):
+        reg.get(1)
     with modelreg.connect("toy", token="t0ken-value", transport=_big(900_000), max_response_bytes=1_000_000) as reg:
         assert len(reg.get(1).name) == 900_000
 
