@@ -24,6 +24,7 @@ lint: $(STAMP)
 
 types: $(STAMP)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy tests benchmarks scripts
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest

@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -113,7 +114,7 @@ def client_cpu(url: str, cap: int, rounds: int = 5) -> dict[str, float]:
         async with modelreg.connect_async(PROVIDER, api_key="k", limits=limits, **options) as reg:
             return len([model async for model in reg.list()])
 
-    runs = {
+    runs: dict[str, Callable[[], int]] = {
         "hand-written concurrent httpx": lambda: asyncio.run(hand()),
         "modelreg sync `list()`": sync,
         "modelreg async `list()`": lambda: asyncio.run(in_async()),

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
+from modelreg_scriptix import ScriptixSandbox
+
 import modelreg
 from modelreg import BulkStatus, ModelInUse
+from tests.sandboxes import sandbox_of
 
 
 def test_scriptix_mixed_deletes_give_deleted_gone_and_in_use_outcomes() -> None:
     with modelreg.connect("scriptix", sandbox=True) as reg:
         ids = [reg.create(name=f"Model {n}", language="en").id for n in range(3)]
-        reg.sandbox.mark_in_use(ids[1])
+        sandbox_of(reg, ScriptixSandbox).mark_in_use(ids[1])
         outcomes = reg.delete_many([ids[0], ids[1], "999999", ids[2]], missing_ok=True)
         assert [o.status for o in outcomes] == [
             BulkStatus.DELETED,
@@ -27,10 +30,11 @@ def test_scriptix_dry_run_sends_nothing_to_the_sandbox() -> None:
     async def run() -> None:
         async with modelreg.connect_async("scriptix", sandbox=True) as reg:
             created = [await reg.create(name=f"Model {n}", language="en") for n in range(2)]
-            served = sum(reg.sandbox.requests.values())
+            sandbox = sandbox_of(reg)
+            served = sum(sandbox.requests.values())
             outcomes = await reg.delete_many(created, dry_run=True)
             assert [o.status for o in outcomes] == [BulkStatus.WOULD_DELETE] * 2
-            assert sum(reg.sandbox.requests.values()) == served
+            assert sum(sandbox.requests.values()) == served
             assert len([m async for m in reg.list()]) == 2
 
     asyncio.run(run())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from modelreg import AuthenticationFailed, RateLimited, TransportError, ValidationFailed, __version__
+from modelreg import AuthenticationFailed, ProviderInfo, RateLimited, TransportError, ValidationFailed, __version__
 from modelreg.cli import _errors, main
 from tests.cli.conftest import Invoke, parse
 from tests.conftest import install_entry_points
@@ -100,8 +100,13 @@ def test_verbose_flags_set_the_modelreg_log_level(
     cli: Invoke, flags: list[str], level: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[int] = []
-    monkeypatch.setattr("modelreg.cli._providers.providers", lambda details=False: seen.append(logger.level) or [])
     logger = logging.getLogger("modelreg")
+
+    def providers(details: bool = False) -> list[ProviderInfo]:
+        seen.append(logger.level)  # the level once the CLI has read its flags
+        return []
+
+    monkeypatch.setattr("modelreg.cli._providers.providers", providers)
     assert cli(*flags, "--sandbox", "providers").exit_code == 0
     assert seen == [level]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -191,17 +192,15 @@ def test_a_success_body_is_decoded_once(toy: Path, monkeypatch: pytest.MonkeyPat
     """The engine checks a JSON answer is whole and hands the decoded body on to the provider."""
     import json as json_module
 
-    import modelreg.provider as provider_module
-
     calls: list[int] = []
     real_loads = json_module.loads
 
-    def counting_loads(text: str | bytes, **kwargs: object) -> object:
+    def counting_loads(text: str | bytes, **kwargs: Any) -> Any:
         calls.append(1)
-        return real_loads(text, **kwargs)  # type: ignore[arg-type]
+        return real_loads(text, **kwargs)
 
     transport, _ = counting(lambda r: httpx.Response(200, json={"id": 1, "name": "a"}))
     with modelreg.connect("toy", transport=transport) as reg:
-        monkeypatch.setattr(provider_module.json, "loads", counting_loads)
+        monkeypatch.setattr("modelreg.provider.json.loads", counting_loads)
         assert reg.get(1).name == "a"
     assert len(calls) == 1

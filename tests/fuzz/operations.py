@@ -6,8 +6,8 @@ hygiene tests (a registry whose transport echoes the credentials back).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
 import attrs
 import httpx
@@ -27,6 +27,8 @@ THIRD_PARTY_KEY = "sk-openai-HYGIENE-third-party-3344"
 """The OpenAI key a SELISE create sends in its body: a credential of the user's, never ours to show."""
 
 Call = Callable[[ModelRegistry], Any]
+AsyncCall = Callable[[AsyncModelRegistry], Awaitable[Any]]
+"""A ``Call`` run on an async registry: the same methods return awaitables (all but ``list``, which iterates)."""
 
 
 @attrs.frozen
@@ -34,13 +36,17 @@ class Profile:
     """How to connect to one provider and call each of its operations."""
 
     provider: str
-    settings: dict[str, str]
+    settings: dict[str, Any]
     calls: dict[str, Call]
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every credential this profile configures or sends (SELISE's create sends a third-party key)."""
         return (*self.settings.values(), THIRD_PARTY_KEY) if self.provider == "selise" else (*self.settings.values(),)
+
+    def acall(self, name: str) -> AsyncCall:
+        """The operation ``name`` for an async registry: the same call, which returns an awaitable there."""
+        return cast(AsyncCall, self.calls[name])
 
     def sandbox(self) -> Sandbox:
         """A fresh emulator of this profile's provider that accepts its credentials."""

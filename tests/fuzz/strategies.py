@@ -154,7 +154,9 @@ def _get(value: Any, path: tuple[Any, ...]) -> Any:
     return value
 
 
-WRONG_TYPES = st.sampled_from([None, 0, -1, HUGE_INT, 1.5, math.nan, math.inf, "", "x", [], {}, True, [{}], {"": None}])
+WRONG_TYPES: st.SearchStrategy[Any] = st.sampled_from(
+    [None, 0, -1, HUGE_INT, 1.5, math.nan, math.inf, "", "x", [], {}, True, [{}], {"": None}]
+)
 """Values of the wrong type for almost any field."""
 
 

@@ -87,7 +87,7 @@ def test_any_answer_gives_a_record_or_a_modelreg_error(profile: Profile) -> None
     assert answers.requests >= EXAMPLES[name] // 2, "most examples must reach the transport"
 
 
-SWEEP_VALUES = (None, HUGE_INT, -1, 1.5, math.inf, math.nan, "x", [], {}, True)
+SWEEP_VALUES: tuple[Any, ...] = (None, HUGE_INT, -1, 1.5, math.inf, math.nan, "x", [], {}, True)
 TOKEN_PATH = "/authentication/v1/OAuth/Token"
 GOOD_TOKEN = b'{"access_token": "sweep-token-0001", "token_type": "Bearer", "expires_in": 3600}'
 SWEEP_PATHS = 40

@@ -93,8 +93,8 @@ def test_a_flow_that_pauses_first_or_sends_nothing_runs_to_its_end() -> None:
         return response.text
 
     def idle() -> Generator[Any, Any, str]:
+        yield from ()  # a generator all the same
         return "nothing to send"
-        yield  # a generator all the same
 
     assert drive(hold_answer(pausing()), {"/one": answer("x")})[0] == "x"
     assert drive(hold_answer(idle()), {}) == ("nothing to send", [])

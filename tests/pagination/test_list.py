@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import modelreg
 from modelreg.provider import Limit
+from tests.pagination.closing import aclosing_listing, closing_listing
 from tests.pagination.fakes import ToyServer
 
 MODES = ["sync", "async"]
 
 
-def list_ids(mode: str, server: ToyServer, stop_after: int | None = None, **options: object) -> list[str]:
+def list_ids(mode: str, server: ToyServer, stop_after: int | None = None, **options: Any) -> list[str]:
     """The ids ``list(**options)`` yields against ``server``, closing the listing after ``stop_after``."""
     limits = options.pop("limits", None)
     if mode == "sync":
         seen: list[str] = []
-        reg = modelreg.connect("toy", transport=server, max_retries=0, limits=limits)  # type: ignore[arg-type]
-        with reg, contextlib.closing(reg.list(**options)) as models:  # type: ignore[arg-type]
+        reg = modelreg.connect("toy", transport=server, max_retries=0, limits=limits)
+        with reg, closing_listing(reg.list(**options)) as models:
             for model in models:
                 seen.append(model.id)
                 if stop_after is not None and len(seen) >= stop_after:
@@ -31,8 +32,8 @@ def list_ids(mode: str, server: ToyServer, stop_after: int | None = None, **opti
 
     async def run() -> list[str]:
         seen: list[str] = []
-        reg = modelreg.connect_async("toy", transport=server, max_retries=0, limits=limits)  # type: ignore[arg-type]
-        async with reg, contextlib.aclosing(reg.list(**options)) as models:  # type: ignore[type-var]
+        reg = modelreg.connect_async("toy", transport=server, max_retries=0, limits=limits)
+        async with reg, aclosing_listing(reg.list(**options)) as models:
             async for model in models:
                 seen.append(model.id)
                 if stop_after is not None and len(seen) >= stop_after:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from modelreg_scriptix import ScriptixProvider, ScriptixSandbox
 
 import modelreg
-from modelreg._plugins import provider_class
-from modelreg.sandbox import Sandbox, WallClock
+from modelreg.sandbox import WallClock
 
 
-def sandbox_with(count: int) -> Sandbox:
-    sandbox = provider_class("scriptix").sandbox(clock=WallClock(), latency=0.005)
+def sandbox_with(count: int) -> ScriptixSandbox:
+    sandbox = ScriptixProvider.sandbox(clock=WallClock(), latency=0.005)
     for n in range(count):
-        sandbox.insert(f"Model {n}", "en", "medical")  # type: ignore[attr-defined]
+        sandbox.insert(f"Model {n}", "en", "medical")
     return sandbox
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 
 import pytest
 
-from modelreg import ProtocolError
+from modelreg import Model, Page, ProtocolError
 from modelreg._pagination import REMEMBERED, Walk, walk_async, walk_sync
+from tests.pagination.closing import aclosing_listing, closing_listing
 from tests.pagination.fakes import Listing
 
 MODES = ["sync", "async"]
@@ -19,7 +19,7 @@ def collect(mode: str, walk: Walk, listing: Listing, stop_after: int | None = No
     """The ids a walk yields, stopping (and closing the walk) after ``stop_after`` of them."""
     if mode == "sync":
         seen: list[str] = []
-        with contextlib.closing(walk_sync(walk, listing.fetch)) as models:
+        with closing_listing(walk_sync(walk, listing.fetch)) as models:
             for model in models:
                 seen.append(model.id)
                 if stop_after is not None and len(seen) >= stop_after:
@@ -28,7 +28,7 @@ def collect(mode: str, walk: Walk, listing: Listing, stop_after: int | None = No
 
     async def run() -> list[str]:
         seen: list[str] = []
-        async with contextlib.aclosing(walk_async(walk, listing.afetch)) as models:
+        async with aclosing_listing(walk_async(walk, listing.afetch)) as models:
             async for model in models:
                 seen.append(model.id)
                 if stop_after is not None and len(seen) >= stop_after:
@@ -144,7 +144,7 @@ def test_pages_that_only_repeat_known_models_stop_the_walk(mode: str) -> None:
     listing.page_size = 10
     cycling = listing.page
 
-    def page(number: int):  # type: ignore[no-untyped-def]
+    def page(number: int) -> Page[Model]:
         return cycling(1 + (number - 1) % 2)
 
     listing.page = page  # type: ignore[method-assign]

@@ -2,8 +2,8 @@
 
 A script is a list of steps, used one per request in order; when it runs out, requests go to the
 sandbox. A step is a status code (an empty vendor-shaped error from the sandbox), ``(status,
-headers)``, an ``httpx.Response`` to answer as is, an exception class to raise before anything
-reaches the server, ``PASS``, ``SLOW``, or one of the "server acted, then" steps:
+headers)``, an ``httpx.Response`` to answer as is, an ``httpx.TransportError`` class to raise
+before anything reaches the server, ``PASS``, ``SLOW``, or one of the "server acted, then" steps:
 ``COMMIT_THEN_DROP``, ``COMMIT_THEN_TIMEOUT``, ``COMMIT_THEN_TRUNCATE``, ``(COMMIT_THEN_STATUS, status)``.
 """
 
@@ -45,7 +45,7 @@ class Script:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.seen.append((request.method, request.url.path))
         step = self.steps.pop(0) if self.steps else PASS
-        if isinstance(step, type) and issubclass(step, Exception):
+        if isinstance(step, type) and issubclass(step, httpx.TransportError):
             raise step("scripted failure", request=request)
         if step == SLOW:
             self._wait_timeout(request)

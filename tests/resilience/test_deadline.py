@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,8 +16,8 @@ from tests.resilience.scripted import PASS, SLOW, Script
 from tests.resilience.specs import SPECS
 
 
-def _registry(script: Script, **options: object) -> modelreg.ModelRegistry:
-    return modelreg.connect("toy", sandbox=script.sandbox, transport=script.transport(), **options)  # type: ignore[arg-type]
+def _registry(script: Script, **options: Any) -> modelreg.ModelRegistry:
+    return modelreg.connect("toy", sandbox=script.sandbox, transport=script.transport(), **options)
 
 
 def test_no_retry_starts_that_would_end_past_the_deadline(toy: Path) -> None:

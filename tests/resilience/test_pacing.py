@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -134,10 +135,10 @@ async def test_registries_of_one_account_share_their_buckets_and_caps(toy: Path)
     script = Script(new_sandbox(SPECS["toy"]))
     transport = script.transport()
     limits = {"create": Limit(calls=1, period=3600, concurrency=1)}
-    options = {"token": "account-token-1234", "transport": transport, "limits": limits, "max_wait": 5}
-    registry = modelreg.connect("toy", **options)  # type: ignore[arg-type]
-    aregistry = modelreg.connect_async("toy", **options)  # type: ignore[arg-type]
-    other = modelreg.connect("toy", **{**options, "token": "another-token-5678"})  # type: ignore[arg-type]
+    options: dict[str, Any] = {"token": "account-token-1234", "transport": transport, "limits": limits, "max_wait": 5}
+    registry = modelreg.connect("toy", **options)
+    aregistry = modelreg.connect_async("toy", **options)
+    other = modelreg.connect("toy", **{**options, "token": "another-token-5678"})
     assert registry._pacer is aregistry._pacer is not other._pacer
     registry.create(name="sync")
     with pytest.raises(RateLimited):
@@ -154,7 +155,7 @@ async def test_registries_of_one_account_share_their_buckets_and_caps(toy: Path)
 )
 def test_malformed_limits_are_a_configuration_error(toy: Path, limits: object) -> None:
     with pytest.raises(ConfigurationError, match="limits"):
-        modelreg.connect("toy", token="t-123456", limits=limits)  # type: ignore[arg-type]
+        modelreg.connect("toy", token="t-123456", limits=limits)  # type: ignore[arg-type]  # malformed on purpose
 
 
 async def test_concurrent_async_calls_never_exceed_the_cap_of_an_enforcing_sandbox(toy: Path) -> None:
@@ -185,9 +186,9 @@ def test_a_request_takes_its_rate_token_only_once_it_holds_a_concurrency_slot(
     busy_when_prepared = []
     prepare = Engine._prepare
 
-    def spy(self: Engine, *args: object) -> float:
+    def spy(self: Engine, *args: Any) -> float:
         busy_when_prepared.append(gate.busy)
-        return prepare(self, *args)  # type: ignore[arg-type]
+        return prepare(self, *args)
 
     monkeypatch.setattr(Engine, "_prepare", spy)
     registry.list_page(1)

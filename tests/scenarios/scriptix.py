@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from modelreg_scriptix import ScriptixProvider, TrainingData, TrainingDataUpload, TrainingFailed
+from modelreg_scriptix import ScriptixProvider, ScriptixSandbox, TrainingData, TrainingDataUpload, TrainingFailed
 
 from modelreg import (
     AsyncModelRegistry,
@@ -27,6 +27,7 @@ from modelreg import (
 )
 from modelreg.provider import Config, Limit
 from modelreg.sandbox import Sandbox
+from tests.sandboxes import sandbox_of
 from tests.scenarios import Scenario, raises, succeeds
 
 PROVIDER = "scriptix"
@@ -37,10 +38,15 @@ TRANSCRIPT = ("cardiology_02.txt", "The patient reports chest pain radiating to 
 FAST = {"poll_interval": 0.05}
 
 
+def _scriptix(sandbox: Sandbox) -> ScriptixSandbox:
+    assert isinstance(sandbox, ScriptixSandbox)
+    return sandbox
+
+
 def _quick(sandbox: Sandbox) -> None:
     # Training ends before the first poll: replays answer repeated identical GETs with the first
     # recorded answer, so each scenario polls a model once per state.
-    sandbox.training_duration = 0.04  # type: ignore[attr-defined]
+    _scriptix(sandbox).training_duration = 0.04
 
 
 def _seeded(sandbox: Sandbox) -> None:
@@ -124,24 +130,24 @@ def _check_trained(outcome: Any) -> None:
 
 def _wait(reg: ModelRegistry) -> Model:
     reg.train(3)
-    reg.sandbox.advance(1.0)
+    sandbox_of(reg).advance(1.0)
     return reg.wait_for_training(3, **FAST)
 
 
 async def _await(reg: AsyncModelRegistry) -> Model:
     await reg.train(3)
-    reg.sandbox.advance(1.0)
+    sandbox_of(reg).advance(1.0)
     return await reg.wait_for_training(3, **FAST)
 
 
 def _planned_failure(sandbox: Sandbox) -> None:
     _seeded(sandbox)
-    sandbox.fail_next_training(3, "Training failed: audio too noisy")  # type: ignore[attr-defined]
+    _scriptix(sandbox).fail_next_training(3, "Training failed: audio too noisy")
 
 
 def _empty_train_answer(sandbox: Sandbox) -> None:
     _seeded(sandbox)
-    sandbox.train_answer = "empty"  # type: ignore[attr-defined]
+    _scriptix(sandbox).train_answer = "empty"
 
 
 # -- lifecycle -------------------------------------------------------------------------------------
@@ -153,7 +159,7 @@ def _lifecycle(reg: ModelRegistry) -> list[Any]:
     steps.append(reg.upload_training_data(model.id, audio=AUDIO, transcript=TRANSCRIPT).status)
     steps.append(reg.upload_training_data(model.id, audio=AUDIO, transcript=TRANSCRIPT, kind="test").status)
     steps.append(reg.train(model.id).status)
-    reg.sandbox.advance(1.0)
+    sandbox_of(reg).advance(1.0)
     steps.append(reg.wait_for_training(model.id, **FAST).status)
     steps.append([m.status for m in reg.list()])
     steps.append(reg.update(model.id, name="Cardiology EN v2").name)
@@ -167,7 +173,7 @@ async def _alifecycle(reg: AsyncModelRegistry) -> list[Any]:
     steps.append((await reg.upload_training_data(model.id, audio=AUDIO, transcript=TRANSCRIPT)).status)
     steps.append((await reg.upload_training_data(model.id, audio=AUDIO, transcript=TRANSCRIPT, kind="test")).status)
     steps.append((await reg.train(model.id)).status)
-    reg.sandbox.advance(1.0)
+    sandbox_of(reg).advance(1.0)
     steps.append((await reg.wait_for_training(model.id, **FAST)).status)
     steps.append([m.status async for m in reg.list()])
     steps.append((await reg.update(model.id, name="Cardiology EN v2")).name)
@@ -193,17 +199,18 @@ def _check_lifecycle(steps: Any) -> None:
 
 def _gold_plan(sandbox: Sandbox) -> None:
     _seeded(sandbox)
-    sandbox.model_limit = 5  # type: ignore[attr-defined]
-    sandbox.plan = "Gold"  # type: ignore[attr-defined]
+    scriptix = _scriptix(sandbox)
+    scriptix.model_limit = 5
+    scriptix.plan = "Gold"
 
 
 def _in_use(sandbox: Sandbox) -> None:
     _seeded(sandbox)
-    sandbox.mark_in_use(1, active_transcriptions=5)  # type: ignore[attr-defined]
+    _scriptix(sandbox).mark_in_use(1, active_transcriptions=5)
 
 
 def _other_key_only(sandbox: Sandbox) -> None:
-    sandbox.api_keys = frozenset({"sk-test-scriptix-9999"})  # type: ignore[attr-defined]
+    _scriptix(sandbox).api_keys = frozenset({"sk-test-scriptix-9999"})
 
 
 def _one_create_per_hour(sandbox: Sandbox) -> None:

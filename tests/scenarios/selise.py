@@ -29,6 +29,7 @@ from modelreg import (
     ValidationFailed,
 )
 from modelreg.sandbox import Sandbox
+from tests.sandboxes import sandbox_of
 from tests.scenarios import Scenario, raises, succeeds
 
 PROVIDER = "selise"
@@ -164,28 +165,28 @@ def _check_lifecycle(steps: Any) -> None:
 
 def _expiry(reg: ModelRegistry) -> list[int]:
     first = reg.list_page()
-    reg.sandbox.advance(7200)  # past the token's lifetime on the registry's (virtual) clock
+    sandbox_of(reg).advance(7200)  # past the token's lifetime on the registry's (virtual) clock
     second = reg.list_page(page_size=5)
     return [len(first.items), len(second.items)]
 
 
 async def _aexpiry(reg: AsyncModelRegistry) -> list[int]:
     first = await reg.list_page()
-    reg.sandbox.advance(7200)
+    sandbox_of(reg).advance(7200)
     second = await reg.list_page(page_size=5)
     return [len(first.items), len(second.items)]
 
 
 def _refresh(reg: ModelRegistry) -> list[int]:
     first = reg.list_page()
-    reg.sandbox.revoke_tokens()  # only the recording sandbox has tokens; on replay this is a no-op
+    sandbox_of(reg, SeliseSandbox).revoke_tokens()  # only the recording sandbox has tokens; on replay this is a no-op
     second = reg.list_page()
     return [len(first.items), len(second.items)]
 
 
 async def _arefresh(reg: AsyncModelRegistry) -> list[int]:
     first = await reg.list_page()
-    reg.sandbox.revoke_tokens()
+    sandbox_of(reg, SeliseSandbox).revoke_tokens()
     second = await reg.list_page()
     return [len(first.items), len(second.items)]
 

@@ -34,8 +34,9 @@ def test_details_are_frozen_and_compare_by_value() -> None:
     first = make_converter().structure(examples.UPDATE_200, Model)
     again = make_converter().structure(dict(examples.UPDATE_200), Model)
     assert first == again and hash(first.details) == hash(again.details)
+    assert isinstance(first.details, ScriptixDetails)
     try:
-        first.details.language = "nl"  # type: ignore[misc]
+        first.details.language = "nl"  # type: ignore[misc]  # assigning a frozen field, on purpose
     except AttributeError:
         pass
     else:

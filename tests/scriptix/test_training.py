@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
-from modelreg_scriptix import ScriptixProvider, TrainingFailed, TrainingTimedOut
+from modelreg_scriptix import ScriptixProvider, ScriptixSandbox, TrainingFailed, TrainingTimedOut
 
 import modelreg
 from modelreg import Model, ModelStatus, TransportError, ValidationFailed
@@ -65,8 +65,8 @@ def test_a_model_without_data_is_not_waited_on() -> None:
 
 
 def test_the_timeout_raises_training_timed_out_with_the_last_state() -> None:
-    reg = modelreg.connect("scriptix", sandbox=ScriptixProvider.sandbox(training_duration=3600))
-    sandbox = reg.sandbox
+    sandbox = ScriptixProvider.sandbox(training_duration=3600)
+    reg = modelreg.connect("scriptix", sandbox=sandbox)
     sandbox.seed()
     with reg, pytest.raises(TrainingTimedOut) as info:
         reg.train(3, wait=True, timeout=600, poll_interval=60)
@@ -77,10 +77,12 @@ def test_the_timeout_raises_training_timed_out_with_the_last_state() -> None:
     assert 600 <= sandbox.clock.now() - _started(sandbox, 3) < 601
 
 
-def _started(sandbox: Any, model_id: int) -> float:
+def _started(sandbox: ScriptixSandbox, model_id: int) -> float:
     from datetime import datetime
 
-    text = sandbox.store.get("models", str(model_id))["started_training_at"]
+    doc = sandbox.store.get("models", str(model_id))
+    assert doc is not None
+    text = doc["started_training_at"]
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 

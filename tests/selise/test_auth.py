@@ -32,7 +32,7 @@ def token_server(token_body: Any = None, token_status: int = 200) -> Any:
     return handler, state
 
 
-def creds() -> dict[str, str]:
+def creds() -> dict[str, Any]:
     return {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "project_key": PROJECT_KEY}
 
 
@@ -151,8 +151,8 @@ def test_a_token_answer_without_a_token_is_a_protocol_error_that_shows_no_body(b
 
 
 def test_an_expired_token_is_replaced_before_it_is_refused() -> None:
-    reg = modelreg.connect("selise", sandbox=SeliseProvider.sandbox(token_lifetime=600, require_token=True), **creds())
-    sandbox = reg.sandbox
+    sandbox = SeliseProvider.sandbox(token_lifetime=600, require_token=True)
+    reg = modelreg.connect("selise", sandbox=sandbox, **creds())
     sandbox.add_model(PROJECT_KEY, provider="openai", model_name="m", display_name="M", api_key="k")
     reg.list_page()
     sandbox.advance(700)

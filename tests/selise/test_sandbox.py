@@ -15,6 +15,7 @@ from modelreg_selise._sandbox import DEFAULT_PROJECT
 import modelreg
 from modelreg import ModelStatus
 from modelreg.sandbox import SqliteStore
+from tests.sandboxes import sandbox_of
 
 GOOD_KEY = "sk-good-key-0123456789abcdef"
 FIELDS: dict[str, Any] = {
@@ -61,14 +62,17 @@ def test_without_a_project_key_the_blocks_key_is_the_project() -> None:
     sandbox = SeliseProvider.sandbox(seed=False)
     reg = modelreg.connect("selise", sandbox=sandbox, blocks_key="key-only-000000")
     model = reg.create(**FIELDS)
-    assert sandbox.store.get("models", model.id)["project_key"] == "key-only-000000"
+    stored = sandbox.store.get("models", model.id)
+    assert stored is not None
+    assert stored["project_key"] == "key-only-000000"
 
 
 def test_api_keys_are_masked_on_read_and_kept_whole_in_the_store() -> None:
     with modelreg.connect("selise", sandbox=True) as reg:
         model = reg.create(**FIELDS, custom_headers={"X-Auth": "header-secret-000"})
         fetched = reg.get(model.id)
-        stored = reg.sandbox.store.get("models", model.id)
+        stored = sandbox_of(reg).store.get("models", model.id)
+    assert stored is not None
     assert fetched.details.api_key_masked == "sk-...cdef"
     assert fetched.raw["api_key"] == "sk-...cdef"
     assert fetched.raw["custom_headers"] == {"X-Auth": "***"}
@@ -124,11 +128,12 @@ def test_search_matches_display_name_case_insensitively() -> None:
 def test_a_model_used_by_agents_cannot_be_deleted() -> None:
     with modelreg.connect("selise", sandbox=True) as reg:
         model = reg.create(**FIELDS)
-        reg.sandbox.mark_in_use(model.id, ("support-bot",))
+        sandbox = sandbox_of(reg, SeliseSandbox)
+        sandbox.mark_in_use(model.id, ("support-bot",))
         with pytest.raises(modelreg.ModelInUse) as caught:
             reg.delete(model.id)
         assert caught.value.status_code == 409
-        reg.sandbox.mark_in_use(model.id, ())
+        sandbox.mark_in_use(model.id, ())
         assert reg.delete(model.id).deleted
 
 
@@ -145,7 +150,7 @@ def test_the_last_model_of_a_project_cannot_be_deleted() -> None:
 
 def test_a_read_only_key_gets_403_on_writes() -> None:
     with modelreg.connect("selise", sandbox=True) as reg:
-        reg.sandbox.restrict(DEFAULT_PROJECT)
+        sandbox_of(reg, SeliseSandbox).restrict(DEFAULT_PROJECT)
         with pytest.raises(modelreg.PermissionDenied):
             reg.create(**FIELDS)
         with pytest.raises(modelreg.PermissionDenied):
@@ -155,7 +160,7 @@ def test_a_read_only_key_gets_403_on_writes() -> None:
 def test_a_locked_model_answers_200_is_success_false() -> None:
     with modelreg.connect("selise", sandbox=True) as reg:
         model = reg.create(**FIELDS)
-        reg.sandbox.lock(model.id, "locked for audit")
+        sandbox_of(reg, SeliseSandbox).lock(model.id, "locked for audit")
         with pytest.raises(modelreg.APIError, match="locked for audit") as caught:
             reg.delete(model.id)
         assert caught.value.status_code == 200

@@ -11,7 +11,7 @@ from modelreg.testing import CassetteMismatch, recordable_transport, refusing_tr
 
 
 def _record(path: Path) -> None:
-    sandbox = modelreg.connect("toy", sandbox=True).sandbox
+    sandbox = modelreg.provider_info("toy").sandbox()
     with (
         modelreg.connect("toy", sandbox=sandbox, transport=recordable_transport(sandbox)) as registry,
         use_cassette(path, record_mode="once"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -77,7 +78,7 @@ def test_a_key_seen_in_a_request_is_scrubbed_from_the_response_that_echoes_it() 
     options["before_record_request"](request)
     assert request.headers["authorization"] == "***"
     echoed = json.dumps({"error": "token tok-abcdef-123 is revoked"}).encode()
-    response = {
+    response: dict[str, Any] = {
         "headers": {"Content-Type": ["application/json"], "Content-Length": [str(len(echoed))]},
         "body": {"string": echoed},
     }
