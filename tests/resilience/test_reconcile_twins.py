@@ -146,12 +146,12 @@ async def test_a_vendor_without_creation_times_gets_outcome_unknown_whenever_a_t
     toy: Path, mode: str, acts: bool
 ) -> None:
     sandbox = _sandbox("toy")
-    with modelreg.connect("toy", sandbox=sandbox) as registry:
-        twin = registry.create(name="Alpha")
+    with modelreg.connect("toy", sandbox=sandbox) as first:
+        twin = first.create(name="Alpha")
     transport = Lying(sandbox, acts=acts)
     transport.strip_dates = True
     connect = modelreg.connect if mode == "sync" else modelreg.connect_async
-    registry = connect("toy", sandbox=sandbox, transport=transport, max_retries=0)
+    registry: Any = connect("toy", sandbox=sandbox, transport=transport, max_retries=0)
     with pytest.raises(OutcomeUnknown) as caught:
         await _create(registry, mode, {"name": "Alpha"})
     assert twin.ref in str(caught.value) and "no creation time" in str(caught.value)

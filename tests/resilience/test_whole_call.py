@@ -136,7 +136,8 @@ async def test_the_async_registry_caps_answers_too(toy: Path) -> None:
 
 
 def test_max_response_bytes_must_be_a_positive_integer(toy: Path) -> None:
-    for wrong in (0, -1, 1.5, True):
+    wrongs: list[Any] = [0, -1, 1.5, True]
+    for wrong in wrongs:
         with pytest.raises(ConfigurationError, match="max_response_bytes"):
             modelreg.connect("toy", sandbox=True, max_response_bytes=wrong)
 
@@ -147,7 +148,12 @@ def test_plain_http_to_another_host_is_refused_before_anything_is_sent(
 ) -> None:
     monkeypatch.delenv("MODELREG_ALLOW_INSECURE", raising=False)
     sent: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(200))
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200)
+
+    transport = httpx.MockTransport(record)
     with pytest.raises(ConfigurationError, match="allow_insecure=True") as caught:
         modelreg.connect("toy", token="secret-token-value", base_url=url, transport=transport)
     assert "secret-token-value" not in str(caught.value)
