@@ -107,4 +107,3 @@ def test_a_deep_answer_gives_a_typed_error_on_a_thread_with_less_stack_left(prov
     worker.join()
     assert len(errors) == 1
     _check(errors[0], 422, "get")
-

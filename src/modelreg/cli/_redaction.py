@@ -1,0 +1,89 @@
+"""Keeping credentials out of everything the command line prints or writes to disk.
+
+A vendor record may carry a credential: SELISE's carries the ``project_key`` (which defaults to
+the blocks key) and may carry a third-party ``api_key``. Two nets catch them: fields named like a
+credential are masked whatever their value, and the value of every credential the CLI connects
+with (each provider's secret settings, from the environment) is masked wherever it appears.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from modelreg._plugins import provider_classes
+from modelreg._redact import MASK, Redactor
+from modelreg._walk import DESCEND
+
+KEY_FIELDS = frozenset(
+    {
+        "apikey",
+        "projectkey",
+        "blockskey",
+        "xblockskey",
+        "clientsecret",
+        "accesstoken",
+        "refreshtoken",
+        "idtoken",
+        "token",
+        "password",
+        "secret",
+        "authorization",
+        "cookie",
+    }
+)
+"""Field names (folded: lower case, no ``_`` or ``-``) whose value is a credential."""
+HEADER_FIELDS = frozenset({"customheaders", "headers"})
+"""Fields holding HTTP headers for a third party: every header value may be a credential."""
+
+
+def fold(name: Any) -> str:
+    """A field name compared loosely: ``Project-Key``, ``projectKey`` and ``project_key`` are one."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def secret_field_names() -> frozenset[str]:
+    """``KEY_FIELDS`` and the folded name of every secret setting an installed provider declares."""
+    declared = {fold(s.name) for cls in provider_classes().values() for s in cls.settings if s.secret}
+    return KEY_FIELDS | declared
+
+
+def secret_values() -> tuple[str, ...]:
+    """The value of every secret setting set in the environment: what the CLI connects with."""
+    values = {
+        os.environ[s.env]
+        for cls in provider_classes().values()
+        for s in cls.settings
+        if s.secret and s.env and os.environ.get(s.env)
+    }
+    return tuple(sorted(values))
+
+
+class CliRedaction:
+    """The masking of one moment's credentials: by field name in records, by value in any text."""
+
+    def __init__(self) -> None:
+        self.fields = secret_field_names()
+        self.redactor = _redactor(secret_values())
+
+    def text(self, text: str) -> str:
+        """``text`` with every credential value (and ``key=...`` parameter) masked."""
+        return self.redactor.text(text)
+
+    def field(self, key: Any, item: Any) -> Any:
+        """A ``rebuild`` field hook: mask a credential field, every value of a header map, else descend."""
+        name = fold(key)
+        if name in self.fields:
+            return MASK if item not in (None, "") else item
+        if name in HEADER_FIELDS and isinstance(item, Mapping):
+            return {str(header): MASK for header in item}
+        return DESCEND
+
+
+@functools.lru_cache(maxsize=8)
+def _redactor(values: tuple[str, ...]) -> Redactor:
+    # One per set of credentials: the pattern is compiled once, not for every record printed.
+    return Redactor(values)
