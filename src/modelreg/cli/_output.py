@@ -17,7 +17,7 @@ import click
 
 from modelreg import Model, ModelStatus
 from modelreg._walk import Container, rebuild
-from modelreg.cli._redaction import CliRedaction
+from modelreg.cli._redaction import CliRedaction, redaction
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,11 +41,11 @@ MAX_DEPTH = 64
 
 def jsonable(value: Any) -> Any:
     """``value`` as plain JSON data with credentials masked: records and mappings become dicts, datetimes ISO 8601."""
-    redaction = CliRedaction()
+    masking = redaction()
     return rebuild(
         value,
-        leaf=functools.partial(_scalar, redaction),
-        field=redaction.field,
+        leaf=functools.partial(_scalar, masking),
+        field=masking.field,
         expand=_container,
         max_depth=MAX_DEPTH,
     )
@@ -61,7 +61,7 @@ def _container(value: Any) -> Container | None:
     return None
 
 
-def _scalar(redaction: CliRedaction, value: Any) -> Any:
+def _scalar(masking: CliRedaction, value: Any) -> Any:
     if isinstance(value, enum.Enum):
         value = value.value
     if value is None or isinstance(value, (bool, int, float)):
@@ -69,8 +69,8 @@ def _scalar(redaction: CliRedaction, value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
-        return redaction.text(value.decode("utf-8", "replace"))
-    return redaction.text(str(value))  # strings, paths, anything else
+        return masking.text(value.decode("utf-8", "replace"))
+    return masking.text(str(value))  # strings, paths, anything else
 
 
 def model_dict(model: Model, *, raw: bool = False) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def plain(value: Any, style: str = "") -> Text:
     """Text taken literally (a model called ``[red]`` is not rich markup), credentials masked."""
     from rich.text import Text
 
-    return Text("-" if value is None or value == "" else CliRedaction().text(str(value)), style=style)
+    return Text("-" if value is None or value == "" else redaction().text(str(value)), style=style)
 
 
 KEEP_WHOLE = frozenset({"REF", "PROVIDER", "STATUS", "UPDATED", "FIELD"})
@@ -194,7 +194,7 @@ def show_model(model: Model, *, as_json: bool) -> None:
 
 def note(message: str) -> None:
     """A one-line remark on stderr that never mixes with data on stdout, credentials masked."""
-    click.echo(CliRedaction().text(message), err=True)
+    click.echo(redaction().text(message), err=True)
 
 
 def _shorten(text: str | None, width: int) -> str | None:

@@ -4,6 +4,7 @@ A vendor record may carry a credential: SELISE's carries the ``project_key`` (wh
 the blocks key) and may carry a third-party ``api_key``. Two nets catch them: fields named like a
 credential are masked whatever their value, and the value of every credential the CLI connects
 with (each provider's secret settings, from the environment) is masked wherever it appears.
+``redaction()`` gives the masking for the moment's providers and environment.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from modelreg._plugins import provider_classes
 from modelreg._redact import MASK, Redactor
 from modelreg._walk import DESCEND
+from modelreg.provider import Provider
 
 KEY_FIELDS = frozenset(
     {
@@ -45,29 +47,19 @@ def fold(name: Any) -> str:
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
-def secret_field_names() -> frozenset[str]:
-    """``KEY_FIELDS`` and the folded name of every secret setting an installed provider declares."""
-    declared = {fold(s.name) for cls in provider_classes().values() for s in cls.settings if s.secret}
-    return KEY_FIELDS | declared
-
-
-def secret_values() -> tuple[str, ...]:
-    """The value of every secret setting set in the environment: what the CLI connects with."""
-    values = {
-        os.environ[s.env]
-        for cls in provider_classes().values()
-        for s in cls.settings
-        if s.secret and s.env and os.environ.get(s.env)
-    }
-    return tuple(sorted(values))
+def redaction() -> CliRedaction:
+    """The masking for the credentials of this moment: installed providers, secret settings in the environment."""
+    classes = tuple(provider_classes().values())
+    values = {os.environ.get(s.env) for cls in classes for s in cls.settings if s.secret and s.env}
+    return _redaction(classes, tuple(sorted(v for v in values if v)))
 
 
 class CliRedaction:
-    """The masking of one moment's credentials: by field name in records, by value in any text."""
+    """Masking by field name in records (``fields``) and by credential value in any text."""
 
-    def __init__(self) -> None:
-        self.fields = secret_field_names()
-        self.redactor = _redactor(secret_values())
+    def __init__(self, fields: frozenset[str], values: tuple[str, ...]) -> None:
+        self.fields = fields
+        self.redactor = Redactor(values)
 
     def text(self, text: str) -> str:
         """``text`` with every credential value (and ``key=...`` parameter) masked."""
@@ -84,6 +76,7 @@ class CliRedaction:
 
 
 @functools.lru_cache(maxsize=8)
-def _redactor(values: tuple[str, ...]) -> Redactor:
-    # One per set of credentials: the pattern is compiled once, not for every record printed.
-    return Redactor(values)
+def _redaction(classes: tuple[type[Provider], ...], values: tuple[str, ...]) -> CliRedaction:
+    # Built once per set of providers and credentials: output calls this for every table cell.
+    declared = {fold(s.name) for cls in classes for s in cls.settings if s.secret}
+    return CliRedaction(KEY_FIELDS | declared, values)
