@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import reprlib
 from typing import Any
 
 import httpx
@@ -31,6 +32,8 @@ from modelreg.errors import (
 from modelreg.provider import excerpt, parse_retry_after
 
 PROVIDER = "scriptix"
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 200, 200
 
 
 class TrainingFailed(ModelRegError):
@@ -165,16 +168,17 @@ def _issues(body: Any, fields: _Fields, section: str) -> list[Issue]:
         # reference/error-codes: {"error": {"details": {"field": "name", "issue": "..."}}}
         detail = nested["details"]
         text = detail.get("issue") or nested.get("message") or "invalid"
-        issues.append(Issue((section, str(detail["field"])), str(text), fields.code))
+        issues.append(Issue((section, _text(detail["field"])), _text(text), fields.code))
     else:
         for field, text in fields.details.items():
-            issues.append(Issue((section, str(field)), _issue_text(text), fields.code or "invalid"))
+            issues.append(Issue((section, _text(field)), _issue_text(text), fields.code or "invalid"))
     detail_list = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail_list, list):
         for item in detail_list:
             if isinstance(item, dict):
-                loc = tuple(str(part) for part in item.get("loc", ()) if part is not None) or (section,)
-                issues.append(Issue(loc, str(item.get("msg", item)), item.get("type")))
+                loc = tuple(_text(part) for part in item.get("loc", ()) if part is not None) or (section,)
+                kind = item.get("type")
+                issues.append(Issue(loc, _text(item.get("msg", item)), None if kind is None else _text(kind)))
     if not issues:
         issues.append(Issue((section,), fields.message or "the request was rejected", fields.code))
     return issues
@@ -182,16 +186,21 @@ def _issues(body: Any, fields: _Fields, section: str) -> list[Issue]:
 
 def _issue_text(value: Any) -> str:
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+        return "; ".join(_text(v) for v in value)
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    """``value`` as text for a message: a string as is, anything else as a short repr, however deep it nests."""
+    return value if isinstance(value, str) else _SHORT.repr(value)
 
 
 def _plan(details: dict[str, Any]) -> str:
     parts = []
     if "current_models" in details and "plan_limit" in details:
-        parts.append(f"{details['current_models']} of {details['plan_limit']} custom models used")
+        parts.append(f"{_text(details['current_models'])} of {_text(details['plan_limit'])} custom models used")
     if "plan" in details:
-        parts.append(f"plan {details['plan']}")
+        parts.append(f"plan {_text(details['plan'])}")
     figures = f" ({', '.join(parts)})" if parts else ""
     return f"{figures}: delete a model or upgrade the plan"
 

@@ -8,6 +8,7 @@ are masked wherever they reappear in a message.
 from __future__ import annotations
 
 import json
+import reprlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,13 @@ MASK = "***"
 _ECHO_FIELDS = frozenset({"input", "ctx", "url"})
 _SECRET_NAMES = frozenset({"api_key", "apikey", "client_secret", "access_token", "project_key", "password", "token"})
 _NOT_FOUND = ("notfound", "not_found", "not found")
+MAX_DEPTH = 32
+"""Error details deeper than this are cut to ``CUT``: no real answer nests so far, a hostile one may."""
+CUT = "…"
+_MESSAGE_DEPTH = 8
+"""How deep a message is looked for under ``detail``/``message``/``error`` objects."""
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 200, 200
 
 
 def _json(content: bytes) -> Any:
@@ -63,19 +71,26 @@ def scrub_text(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
-def scrub(value: Any, secrets: tuple[str, ...]) -> Any:
-    """A copy of a JSON value without echoed input and with credentials masked."""
+def scrub(value: Any, secrets: tuple[str, ...], depth: int = 0) -> Any:
+    """A copy of a JSON value without echoed input and with credentials masked, cut ``MAX_DEPTH`` levels down."""
+    if isinstance(value, (Mapping, list)) and depth >= MAX_DEPTH:
+        return CUT  # a bound on the recursion: a hostile body may nest thousands of levels deep
     if isinstance(value, Mapping):
         return {
-            str(k): (MASK if str(k).lower() in _SECRET_NAMES and v else scrub(v, secrets))
+            str(k): (MASK if str(k).lower() in _SECRET_NAMES and v else scrub(v, secrets, depth + 1))
             for k, v in value.items()
             if str(k) not in _ECHO_FIELDS
         }
     if isinstance(value, list):
-        return [scrub(v, secrets) for v in value]
+        return [scrub(v, secrets, depth + 1) for v in value]
     if isinstance(value, str):
         return scrub_text(value, secrets)
     return value
+
+
+def _text(value: Any) -> str:
+    """``value`` as text for a message: a string as is, anything else as a short repr, however deep."""
+    return value if isinstance(value, str) else _SHORT.repr(value)
 
 
 def _request_of(response: httpx.Response) -> httpx.Request | None:
@@ -85,17 +100,17 @@ def _request_of(response: httpx.Response) -> httpx.Request | None:
         return None
 
 
-def _message(body: Any) -> str | None:
+def _message(body: Any, depth: int = 0) -> str | None:
     if isinstance(body, str):
         return body or None
-    if not isinstance(body, Mapping):
+    if not isinstance(body, Mapping) or depth >= _MESSAGE_DEPTH:
         return None
     for key in ("detail", "message", "msg", "title", "error_description", "error"):
         value = body.get(key)
         if isinstance(value, str) and value:
             return value
         if isinstance(value, Mapping) and value:
-            inner = _message(value)
+            inner = _message(value, depth + 1)
             if inner:
                 return inner
     return None
@@ -119,12 +134,12 @@ def _issues(detail: list[Any], secrets: tuple[str, ...]) -> list[Issue]:
     for entry in detail:
         if isinstance(entry, Mapping):
             loc = entry.get("loc")
-            parts = tuple(scrub_text(str(p), secrets) for p in loc) if isinstance(loc, list) else ()
+            parts = tuple(scrub_text(_text(p), secrets) for p in loc) if isinstance(loc, list) else ()
             message = entry.get("msg") or entry.get("message") or "invalid"
             kind = entry.get("type")
-            issues.append(Issue(parts, scrub_text(str(message), secrets), str(kind) if kind is not None else None))
+            issues.append(Issue(parts, scrub_text(_text(message), secrets), _text(kind) if kind is not None else None))
         else:
-            issues.append(Issue((), scrub_text(str(entry), secrets), None))
+            issues.append(Issue((), scrub_text(_text(entry), secrets), None))
     return issues
 
 

@@ -5,16 +5,23 @@ from __future__ import annotations
 import logging
 import re
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
+from modelreg._walk import rebuild
 from modelreg.errors import APIError, ModelRegError, ProtocolError
 
 MASK = "***"
 MIN_SECRET_LENGTH = 4
 """Shorter values are not masked: replacing every ``ab`` in a message would hide the message."""
+MAX_DEPTH = 32
+"""Error details deeper than this are cut (``…``): no real vendor error nests so far, and a
+hostile one nested thousands deep would otherwise break ``repr`` and ``json.dumps`` of the error."""
 
-_SECRET_PARAMS = re.compile(r"(?i)((?:api[_-]?key|token|secret|password|project[_-]?key)=)[^&\s]+")
+_KEY_NAMES = r"(?:api[_-]?key|token|secret|password|project[_-]?key)"
+_SECRET_PARAMS = re.compile(rf"(?i)({_KEY_NAMES}=)[^&\s]+")
+_SECRET_FIELDS = re.compile(rf'(?i)("[\w-]{{0,40}}{_KEY_NAMES}[\w-]{{0,40}}"\s*:\s*")(?:[^"\\]|\\.)*')
+"""A key-bearing JSON field in text (an excerpt of a body that echoes a third-party key)."""
 
 
 class Redactor:
@@ -30,17 +37,15 @@ class Redactor:
         """``text`` with every secret masked."""
         if self._pattern is not None:
             text = self._pattern.sub(MASK, text)
-        return _SECRET_PARAMS.sub(lambda m: m.group(1) + MASK, text)
+        text = _SECRET_PARAMS.sub(lambda m: m.group(1) + MASK, text)
+        return _SECRET_FIELDS.sub(lambda m: m.group(1) + MASK, text)
 
     def value(self, value: Any) -> Any:
-        """A copy of a JSON-like value with every string masked."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, Mapping):
-            return {k: self.value(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return type(value)(self.value(v) for v in value)
-        return value
+        """A copy of a JSON-like value with every string masked, cut ``MAX_DEPTH`` levels down."""
+        return rebuild(value, leaf=self._leaf, max_depth=MAX_DEPTH)
+
+    def _leaf(self, value: Any) -> Any:
+        return self.text(value) if isinstance(value, str) else value
 
     def error(self, exc: ModelRegError) -> ModelRegError:
         """Mask secrets in an error's message and attributes, in place, and in the errors it chains; returns it."""

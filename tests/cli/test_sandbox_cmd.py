@@ -143,36 +143,42 @@ def _free_port() -> int:
 def test_serve_answers_over_http_and_the_cli_can_use_it(cli: Invoke, state_dir: Path) -> None:
     port = _free_port()
     env = {**os.environ, "MODELREG_STATE_DIR": str(state_dir)}
-    server = subprocess.Popen(
+    # The with block closes the server's pipes too (else a ResourceWarning each).
+    with subprocess.Popen(
         [sys.executable, "-m", "modelreg", "sandbox", "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
         env=env,
-    )
-    try:
-        assert server.stdout is not None
-        banner = server.stdout.readline()
-        assert f"http://127.0.0.1:{port}/scriptix" in banner and "SCRIPTIX_BASE_URL" in banner
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the sandbox server did not start"
-                time.sleep(0.1)
-        over_http = {
-            "SCRIPTIX_BASE_URL": f"http://127.0.0.1:{port}/scriptix",
-            "SCRIPTIX_API_KEY": "any-key-works-here",
-            "MODELREG_PLUGINS": "scriptix",
-        }
-        result = cli("list", "--json", env=over_http)
-        assert result.exit_code == 0, result.stderr
-        assert {m["provider"] for m in parse(result)} == {"scriptix"} and parse(result)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    ) as server:
+        try:
+            _use_the_served_sandbox(server, port, cli)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _use_the_served_sandbox(server: subprocess.Popen[str], port: int, cli: Invoke) -> None:
+    """Wait for the server's banner and port, then list its models through the CLI over HTTP."""
+    assert server.stdout is not None
+    banner = server.stdout.readline()
+    assert f"http://127.0.0.1:{port}/scriptix" in banner and "SCRIPTIX_BASE_URL" in banner
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            break
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "the sandbox server did not start"
+            time.sleep(0.1)
+    over_http = {
+        "SCRIPTIX_BASE_URL": f"http://127.0.0.1:{port}/scriptix",
+        "SCRIPTIX_API_KEY": "any-key-works-here",
+        "MODELREG_PLUGINS": "scriptix",
+    }
+    result = cli("list", "--json", env=over_http)
+    assert result.exit_code == 0, result.stderr
+    assert {m["provider"] for m in parse(result)} == {"scriptix"} and parse(result)
 
 
 @pytest.mark.usefixtures("toy_only")

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+SLOW = pytest.mark.timeout(1200)
+"""Building (up to 300 s) and installing (up to 600 s) a wheel outlast the suite's default per-test timeout."""
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +30,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
+@SLOW
 def test_wheel_ships_core_providers_types_and_entry_points(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
@@ -41,6 +44,7 @@ def test_wheel_ships_core_providers_types_and_entry_points(wheel: Path) -> None:
 
 
 @pytest.mark.slow
+@SLOW
 def test_wheel_installs_into_a_fresh_venv_and_finds_both_providers(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

@@ -10,7 +10,7 @@ import pytest
 import modelreg
 from modelreg.errors import RateLimited, ServerError, TransportError
 from modelreg.provider import Limit
-from modelreg.sandbox import VirtualClock
+from modelreg.sandbox import Fault, FaultPlan, Sandbox, VirtualClock
 from tests.resilience.conftest import new_sandbox, seed
 from tests.resilience.scripted import PASS, SLOW, Script
 from tests.resilience.specs import SPECS
@@ -83,4 +83,41 @@ async def test_the_async_registry_keeps_the_same_deadline(toy: Path) -> None:
         await registry.get(model_id)
     assert sandbox.clock.now() - start <= 7.0
     assert script.count("GET") == 2
+    await registry.aclose()
+
+
+def _slow_gets(latency: float) -> tuple[Sandbox, str]:
+    """A toy sandbox whose every GET answers after the read timeout, ``latency`` seconds after arriving."""
+    sandbox = new_sandbox(SPECS["toy"], latency=latency)
+    model_id = seed(SPECS["toy"], sandbox)
+    sandbox.faults = FaultPlan(rate=1.0, weights={Fault.SLOW: 1.0}, operations={"get"})
+    return sandbox, model_id
+
+
+def test_a_slow_answer_times_out_at_the_deadline_not_the_deadline_plus_the_latency(toy: Path) -> None:
+    """The server's latency is part of the client's read wait, not extra time after it (the old flake)."""
+    sandbox, model_id = _slow_gets(latency=0.25)
+    registry = modelreg.connect("toy", sandbox=sandbox, deadline=3.0, timeout=5.0, max_retries=0)
+    start = sandbox.clock.now()
+    with pytest.raises(TransportError):
+        registry.get(model_id)
+    assert sandbox.clock.now() - start == pytest.approx(3.0, abs=1e-6)
+
+
+def test_a_slow_answer_costs_the_read_timeout_latency_included(toy: Path) -> None:
+    sandbox, model_id = _slow_gets(latency=0.25)
+    registry = modelreg.connect("toy", sandbox=sandbox, timeout=2.0, max_retries=0)
+    start = sandbox.clock.now()
+    with pytest.raises(TransportError):
+        registry.get(model_id)
+    assert sandbox.clock.now() - start == pytest.approx(2.0, abs=1e-6)
+
+
+async def test_a_slow_answer_times_out_at_the_deadline_in_the_async_registry_too(toy: Path) -> None:
+    sandbox, model_id = _slow_gets(latency=0.25)
+    registry = modelreg.connect_async("toy", sandbox=sandbox, deadline=3.0, timeout=5.0, max_retries=0)
+    start = sandbox.clock.now()
+    with pytest.raises(TransportError):
+        await registry.get(model_id)
+    assert sandbox.clock.now() - start == pytest.approx(3.0, abs=1e-6)
     await registry.aclose()

@@ -106,3 +106,13 @@ def test_short_values_seen_in_requests_are_masked_in_their_field_but_not_everywh
     body = scrubber.body(b'{"password": "test"}', "application/json", learn=True)
     assert json.loads(body or b"") == {"password": "***"}
     assert scrubber.text("the latest model") == "the latest model"
+
+
+@pytest.mark.parametrize("depth", [600, 5_000, 100_000])
+def test_a_body_nested_past_the_recursion_limit_is_scrubbed_not_crashed(depth: int) -> None:
+    """Deep enough for json.loads, or too deep for it: fields masked by name, secrets by value."""
+    deep = '{"a":' * depth + '"sk-configured-999"' + "}" * depth
+    body = ('{"api_key": "sk-live-123456", "x": ' + deep + "}").encode()
+    scrubbed = Scrubber(["sk-configured-999"]).body(body, "application/json", learn=True)
+    assert scrubbed is not None
+    assert b"sk-live-123456" not in scrubbed and b"sk-configured-999" not in scrubbed

@@ -6,16 +6,18 @@ rich is imported inside the functions that draw, so that ``--json`` runs never p
 from __future__ import annotations
 
 import enum
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
 
 from modelreg import Model, ModelStatus
+from modelreg.cli._redaction import CliRedaction, redaction
+from modelreg.redaction import Container, rebuild
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -33,45 +35,64 @@ STATUS_STYLES = {
 }
 
 
+MAX_DEPTH = 64
+"""Records nested deeper are cut (``…``) when shown: ``json.dumps`` recurses, vendor JSON may not stop."""
+
+
 def jsonable(value: Any) -> Any:
-    """``value`` as plain JSON data: attrs records and mappings become dicts, datetimes ISO 8601."""
-    if isinstance(value, enum.Enum):
-        return jsonable(value.value)
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
+    """``value`` as plain JSON data with credentials masked: records and mappings become dicts, datetimes ISO 8601."""
+    masking = redaction()
+    return rebuild(
+        value,
+        leaf=functools.partial(_scalar, masking),
+        field=masking.field,
+        expand=_container,
+        max_depth=MAX_DEPTH,
+    )
+
+
+def _container(value: Any) -> Container | None:
     if attrs.has(type(value)):
-        return {field.name: jsonable(getattr(value, field.name)) for field in attrs.fields(type(value))}
+        return {field.name: getattr(value, field.name) for field in attrs.fields(type(value))}
     if isinstance(value, Mapping):
-        return {str(key): jsonable(item) for key, item in value.items()}
+        return {str(key): item for key, item in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(item) for item in value]
+        return list(value)
+    return None
+
+
+def _scalar(masking: CliRedaction, value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, PurePath):
-        return str(value)
-    return str(value)
+        return masking.text(value.decode("utf-8", "replace"))
+    return masking.text(str(value))  # strings, paths, anything else
 
 
 def model_dict(model: Model, *, raw: bool = False) -> dict[str, Any]:
-    """A model's stable JSON form: provider, id, ref, name, description, status, timestamps, details."""
+    """A model's stable JSON form: provider, id, ref, name, description, status, timestamps, details.
+
+    Credentials in it are masked (``modelreg.cli._redaction``): it is printed or written to disk.
+    """
     data: dict[str, Any] = {
         "provider": model.provider,
         "id": model.id,
         "ref": model.ref,
         "name": model.name,
         "description": model.description,
-        "status": model.status.value,
-        "created_at": jsonable(model.created_at),
-        "updated_at": jsonable(model.updated_at),
-        "details": jsonable(model.details) if model.details is not None else {},
+        "status": model.status,
+        "created_at": model.created_at,
+        "updated_at": model.updated_at,
+        "details": model.details if model.details is not None else {},
     }
     if raw:
-        data["raw"] = jsonable(model.raw)
-    return data
+        data["raw"] = model.raw
+    shown: dict[str, Any] = jsonable(data)
+    return shown
 
 
 def echo_json(value: Any) -> None:
@@ -106,10 +127,10 @@ def status_text(status: ModelStatus) -> Text:
 
 
 def plain(value: Any, style: str = "") -> Text:
-    """Text taken literally: a model called ``[red]`` is not rich markup."""
+    """Text taken literally (a model called ``[red]`` is not rich markup), credentials masked."""
     from rich.text import Text
 
-    return Text("-" if value is None or value == "" else str(value), style=style)
+    return Text("-" if value is None or value == "" else redaction().text(str(value)), style=style)
 
 
 KEEP_WHOLE = frozenset({"REF", "PROVIDER", "STATUS", "UPDATED", "FIELD"})
@@ -172,8 +193,8 @@ def show_model(model: Model, *, as_json: bool) -> None:
 
 
 def note(message: str) -> None:
-    """A one-line remark on stderr that never mixes with data on stdout."""
-    click.echo(message, err=True)
+    """A one-line remark on stderr that never mixes with data on stdout, credentials masked."""
+    click.echo(redaction().text(message), err=True)
 
 
 def _shorten(text: str | None, width: int) -> str | None:

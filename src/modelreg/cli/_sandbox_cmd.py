@@ -43,12 +43,8 @@ def register(cli: click.Group) -> None:
         """Forget every sandbox model and start again from the seed models."""
         if not yes:
             click.confirm(f"Reset the sandboxes in {_state.sandbox_dir()}?", default=False, abort=True, err=True)
-        sandboxes = session.sandboxes()
-        session.clock.reset()
-        for sandbox in sandboxes.values():
-            sandbox.reset()
-            _state.fill(sandbox, seed=not empty)
-        names = ", ".join(sandboxes) or "no provider"
+        # Not session.sandboxes(): a corrupted store could not be opened, and reset must mend it.
+        names = ", ".join(_state.reset_sandboxes(session.clock, seed=not empty)) or "no provider"
         what = "empty" if empty else "seeded"
         _output.note(f"Reset the sandboxes of {names} ({what}) in {_state.sandbox_dir()}.")
 

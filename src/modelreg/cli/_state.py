@@ -1,19 +1,24 @@
 """Where ``--sandbox`` keeps its state: one SQLite file per provider and a shared clock offset.
 
 The state directory is ``$MODELREG_STATE_DIR`` if set, else ``$XDG_STATE_HOME/modelreg``, else
-``~/.local/state/modelreg``. A provider's store is seeded with a few models when it is created.
+``~/.local/state/modelreg``. A provider's store is seeded with a few models when it is created,
+once however many commands start together (under a file lock); a corrupted store file is named in
+a one-line error, and ``modelreg sandbox reset`` starts it again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import sqlite3
 import threading
 import time
 from pathlib import Path
 
-from modelreg import providers
+from modelreg import ProviderInfo, providers
+from modelreg.cli._filelock import locked
 from modelreg.errors import ConfigurationError, UnsupportedOperation
 from modelreg.sandbox import Sandbox, SqliteStore, VirtualClock
 
@@ -22,6 +27,8 @@ SPEED_ENV = "MODELREG_SANDBOX_SPEED"
 META_TABLE = "modelreg-cli"
 """A table of the CLI's own in each sandbox store: records whether the store was seeded."""
 DEFAULT_SPEED = 60.0
+RESET_HINT = "run `modelreg --sandbox sandbox reset --yes` to start the sandboxes again from their seed models"
+"""What to do about a corrupted store file, said in the error that names it."""
 """How much faster than real time sandbox time runs while a command waits (training polls)."""
 
 
@@ -142,27 +149,84 @@ def open_clock() -> SandboxClock:
     return SandboxClock(sandbox_dir() / "clock.json", speed())
 
 
+def lock_path() -> Path:
+    """The file every process using this state directory locks while it sets the stores up."""
+    return sandbox_dir() / "setup.lock"
+
+
 def open_sandboxes(clock: SandboxClock) -> tuple[dict[str, Sandbox], dict[str, str]]:
     """A persistent sandbox per installed provider (seeded when new), and the providers without one."""
     sandboxes: dict[str, Sandbox] = {}
     skipped: dict[str, str] = {}
-    for info in providers(details=True):
-        name = info.name
-        path = store_path(name)
-        existed = path.exists()
-        store = SqliteStore(path)
+    # Under the lock: processes started together on a fresh directory seed each store once.
+    with locked(lock_path()):
         try:
-            sandbox = info.sandbox(store=store, clock=clock)
-        except UnsupportedOperation as exc:
-            store.close()
-            if not existed:
-                path.unlink(missing_ok=True)
-            skipped[name] = str(exc)
-            continue
-        if store.get(META_TABLE, "state") is None:
-            fill(sandbox, seed=True)
-        sandboxes[name] = sandbox
+            for info in providers(details=True):
+                sandbox = _open(info, clock, skipped)
+                if sandbox is not None:
+                    sandboxes[info.name] = sandbox
+                    if sandbox.store.get(META_TABLE, "state") is None:
+                        fill(sandbox, seed=True)
+        except BaseException:
+            close_sandboxes(sandboxes)
+            raise
     return sandboxes, skipped
+
+
+def reset_sandboxes(clock: SandboxClock, *, seed: bool) -> list[str]:
+    """Start every provider's store again (seeded, or empty), even from a corrupted file; the names reset."""
+    with locked(lock_path()):
+        clock.reset()
+        names = []
+        for info in providers(details=True):
+            name = info.name
+            path = store_path(name)
+            if path.exists() and not _readable(path):
+                for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                    stale.unlink(missing_ok=True)
+            sandbox = _open(info, clock, {})
+            if sandbox is None:
+                continue
+            try:
+                sandbox.reset()
+                fill(sandbox, seed=seed)
+            finally:
+                close_sandboxes({name: sandbox})
+            names.append(name)
+    return names
+
+
+def _open(info: ProviderInfo, clock: SandboxClock, skipped: dict[str, str]) -> Sandbox | None:
+    """The provider's sandbox on its SQLite file, or None (and why in ``skipped``) if it ships none."""
+    name = info.name
+    path = store_path(name)
+    existed = path.exists()
+    store = SqliteStore(path, fix=RESET_HINT)
+    try:
+        return info.sandbox(store=store, clock=clock)
+    except UnsupportedOperation as exc:
+        store.close()
+        if not existed:
+            path.unlink(missing_ok=True)
+        skipped[name] = str(exc)
+        return None
+    except BaseException:
+        store.close()
+        raise
+
+
+def _readable(path: Path) -> bool:
+    """Whether ``path`` is a sound SQLite file; False when corrupted (a locked file raises instead)."""
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            return bool(db.execute("PRAGMA quick_check").fetchone() == ("ok",))
+    except sqlite3.OperationalError as exc:  # locked, or no permission: the file may be fine, never delete it
+        raise ConfigurationError(
+            f"could not check the sandbox state file {path} ({exc}); check that its directory is writable "
+            "and that no other program holds the file, then try again"
+        ) from exc
+    except sqlite3.DatabaseError:
+        return False
 
 
 def fill(sandbox: Sandbox, *, seed: bool) -> None:

@@ -86,7 +86,11 @@ class Sandbox:
         return found[0].operation if isinstance(found, tuple) else "unrouted"
 
     def handle(self, request: httpx.Request, *, simulate_latency: bool = True) -> httpx.Response:
-        """Serve one request as the vendor would, injecting the planned fault if any."""
+        """Serve one request as the vendor would, injecting the planned fault if any.
+
+        ``simulate_latency=False`` says that the caller has already waited ``latency`` (as the
+        async transport does, so that tasks overlap).
+        """
         found = match(self.routes, request.method, request.url.path)
         if found is None:
             return self.error_response(404, f"no endpoint {request.method} {request.url.path}")
@@ -123,7 +127,9 @@ class Sandbox:
         if fault is Fault.SLOW:
             timeout = request.extensions.get("timeout", {}).get("read") or 30.0
             if isinstance(self.clock, VirtualClock):
-                self.clock.advance(timeout)
+                # The client's read wait began when the request arrived: the latency already spent
+                # (by handle() or by the async transport) is part of it, not extra time after it.
+                self.clock.advance(max(0.0, timeout - self.latency))
             raise httpx.ReadTimeout("the answer came after the read timeout (sandbox fault)", request=request)
         if fault is Fault.TRUNCATED and response.content:
             cut = response.content[: max(1, len(response.content) // 2)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from modelreg.redaction import MASK
+from modelreg.redaction import MASK, walk
 from modelreg.testing._scrub import is_secret_header
 
 # Each pattern names one shape a credential takes; ids and timestamps do not take these shapes.
@@ -61,17 +62,14 @@ def scan_text(text: str, *, secrets: Iterable[str] = (), source: str = "<text>")
 
 
 def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, bytes):
-        yield value.decode("utf-8", "replace")
-    elif isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
+    # Iterative: a recorded body may nest deeper than Python's recursion limit.
+    for key, item in itertools.chain([(None, value)], walk(value)):
+        if key is not None:
             yield str(key)
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+        if isinstance(item, bytes):
+            yield item.decode("utf-8", "replace")
+        elif isinstance(item, str):
+            yield item
 
 
 def _header_leaks(document: Any, source: str) -> Iterator[Leak]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from modelreg.redaction import MASK, MIN_SECRET_LENGTH, Redactor
+from modelreg.redaction import DESCEND, MASK, MIN_SECRET_LENGTH, Redactor, rebuild, walk
 
 SECRET_HEADERS = frozenset({"authorization", "x-blocks-key", "x-zoom-s2t-key", "cookie", "set-cookie"})
 """Headers whose values never reach a cassette (also masked when they appear as JSON fields)."""
@@ -107,16 +107,18 @@ class Scrubber:
             return raw
         try:
             parsed = json.loads(raw)
+            if learn:
+                self._learn_json(parsed)
+            scrubbed = self._json(parsed)
+            text = raw.decode("utf-8", "replace")
+            # Keep the bytes as sent when nothing needed masking, so a replay is byte-identical.
+            if scrubbed == parsed and self.text(text) == text:
+                return raw
+            return canonical_json(scrubbed).encode()
         except (ValueError, UnicodeDecodeError, RecursionError):
+            # Not JSON, or nested too deep for comparing and dumping (both recurse in C): scrub it
+            # as text, where key-bearing fields are still masked by name and secrets by value.
             return self._text_body(raw, content_type, learn)
-        if learn:
-            self._learn_json(parsed)
-        scrubbed = self._json(parsed)
-        text = raw.decode("utf-8", "replace")
-        # Keep the bytes as sent when nothing needed masking, so a replay is byte-identical.
-        if scrubbed == parsed and self.text(text) == text:
-            return raw
-        return canonical_json(scrubbed).encode()
 
     def _text_body(self, raw: bytes, content_type: str, learn: bool) -> bytes:
         text = raw.decode("utf-8", "replace")
@@ -142,23 +144,15 @@ class Scrubber:
         return "\r\n\r\n".join(parts)
 
     def _learn_json(self, value: Any) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if str(key).lower() in self.fields and isinstance(item, (str, int)):
-                    self._learn(str(item))
-                else:
-                    self._learn_json(item)
-        elif isinstance(value, list):
-            for item in value:
-                self._learn_json(item)
+        for key, item in walk(value):
+            if key is not None and str(key).lower() in self.fields and isinstance(item, (str, int)):
+                self._learn(str(item))
 
     def _json(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {
-                k: (MASK if str(k).lower() in self.fields and value[k] else self._json(v)) for k, v in value.items()
-            }
-        if isinstance(value, list):
-            return [self._json(v) for v in value]
-        if isinstance(value, str):
-            return self.text(value)
-        return value
+        return rebuild(value, leaf=self._leaf, field=self._field)
+
+    def _field(self, key: Any, item: Any) -> Any:
+        return MASK if str(key).lower() in self.fields and item else DESCEND
+
+    def _leaf(self, value: Any) -> Any:
+        return self.text(value) if isinstance(value, str) else value

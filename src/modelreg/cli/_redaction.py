@@ -1,0 +1,80 @@
+"""Keeping credentials out of everything the command line prints or writes to disk.
+
+A vendor record may carry a credential: SELISE's carries the ``project_key`` (which defaults to
+the blocks key) and may carry a third-party ``api_key``. Two nets catch them: fields named like a
+credential are masked whatever their value, and the value of every credential the CLI connects
+with (each provider's secret settings, from the environment) is masked wherever it appears.
+``redaction()`` gives the masking for the moment's providers and environment.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from modelreg import providers
+from modelreg.redaction import DESCEND, MASK, Redactor
+
+KEY_FIELDS = frozenset(
+    {
+        "apikey",
+        "projectkey",
+        "blockskey",
+        "xblockskey",
+        "clientsecret",
+        "accesstoken",
+        "refreshtoken",
+        "idtoken",
+        "token",
+        "password",
+        "secret",
+        "authorization",
+        "cookie",
+    }
+)
+"""Field names (folded: lower case, no ``_`` or ``-``) whose value is a credential."""
+HEADER_FIELDS = frozenset({"customheaders", "headers"})
+"""Fields holding HTTP headers for a third party: every header value may be a credential."""
+
+
+def fold(name: Any) -> str:
+    """A field name compared loosely: ``Project-Key``, ``projectKey`` and ``project_key`` are one."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def redaction() -> CliRedaction:
+    """The masking for the credentials of this moment: installed providers, secret settings in the environment."""
+    secrets = tuple(s for info in providers(details=True) for s in info.settings if s.secret)
+    values = {os.environ.get(s.env) for s in secrets if s.env}
+    return _redaction(tuple(sorted({s.name for s in secrets})), tuple(sorted(v for v in values if v)))
+
+
+class CliRedaction:
+    """Masking by field name in records (``fields``) and by credential value in any text."""
+
+    def __init__(self, fields: frozenset[str], values: tuple[str, ...]) -> None:
+        self.fields = fields
+        self.redactor = Redactor(values)
+
+    def text(self, text: str) -> str:
+        """``text`` with every credential value (and ``key=...`` parameter) masked."""
+        return self.redactor.text(text)
+
+    def field(self, key: Any, item: Any) -> Any:
+        """A ``rebuild`` field hook: mask a credential field, every value of a header map, else descend."""
+        name = fold(key)
+        if name in self.fields:
+            return MASK if item not in (None, "") else item
+        if name in HEADER_FIELDS and isinstance(item, Mapping):
+            return {str(header): MASK for header in item}
+        return DESCEND
+
+
+@functools.lru_cache(maxsize=8)
+def _redaction(names: tuple[str, ...], values: tuple[str, ...]) -> CliRedaction:
+    # Built once per set of credential names and values: output calls this for every table cell.
+    declared = {fold(name) for name in names}
+    return CliRedaction(KEY_FIELDS | declared, values)
