@@ -76,6 +76,8 @@ class ScriptixProvider(Provider):
     filters = FILTERS
     create_fields = CREATE_FIELDS
     update_fields = UPDATE_FIELDS
+    natural_key = ("name", "language", "base_model")
+    create_defaults: ClassVar[Mapping[str, Any]] = {"base_model": "general"}
     extra_operations = (
         "upload_training_data",
         "training_data",

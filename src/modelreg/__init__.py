@@ -13,7 +13,10 @@ from modelreg import errors
 from modelreg._async_registry import AsyncModelRegistry
 from modelreg._bulk import BulkOutcome, BulkStatus
 from modelreg._connect import connect, connect_async
+from modelreg._execution import ApplyOutcome, ApplyStatus
+from modelreg._manifest import Manifest, ManifestEntry, PruneScope, Secret, load_manifest
 from modelreg._multi import AsyncRegistries, Registries, connect_all, connect_all_async
+from modelreg._plan import Action, ActionKind, Change, Estimate, Plan
 from modelreg._plugins import providers
 from modelreg._records import Deletion, Issue, Model, ModelStatus, Page, parse_ref
 from modelreg._registry import ModelRegistry
@@ -40,15 +43,23 @@ from modelreg.hookspecs import hookimpl
 
 __all__ = [
     "APIError",
+    "Action",
+    "ActionKind",
+    "ApplyOutcome",
+    "ApplyStatus",
     "AsyncModelRegistry",
     "AsyncRegistries",
     "AuthenticationFailed",
     "BulkOutcome",
     "BulkStatus",
+    "Change",
     "ConfigurationError",
     "Conflict",
     "Deletion",
+    "Estimate",
     "Issue",
+    "Manifest",
+    "ManifestEntry",
     "Model",
     "ModelInUse",
     "ModelRegError",
@@ -58,10 +69,13 @@ __all__ = [
     "OutcomeUnknown",
     "Page",
     "PermissionDenied",
+    "Plan",
     "ProtocolError",
+    "PruneScope",
     "QuotaExceeded",
     "RateLimited",
     "Registries",
+    "Secret",
     "ServerError",
     "TransportError",
     "UnsupportedOperation",
@@ -73,6 +87,7 @@ __all__ = [
     "connect_async",
     "errors",
     "hookimpl",
+    "load_manifest",
     "parse_ref",
     "providers",
 ]

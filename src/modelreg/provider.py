@@ -151,6 +151,13 @@ class Provider:
     """Filter names ``list()`` accepts."""
     create_fields: ClassVar[Collection[str]] = ()
     update_fields: ClassVar[Collection[str]] = ()
+    """Create fields ``update`` can change; a manifest changing any other one plans a replace (delete + create)."""
+    natural_key: ClassVar[tuple[str, ...]] = ()
+    """Create fields that identify a model (what ``find_created`` matches on); models as code needs them."""
+    create_defaults: ClassVar[Mapping[str, Any]] = {}
+    """The value ``create`` uses for a field left out, where that field is part of the natural key."""
+    secret_fields: ClassVar[Collection[str]] = ()
+    """Create fields holding credentials: a manifest gives them by reference; plans never show or compare them."""
     extra_operations: ClassVar[tuple[str, ...]] = ()
     """Names of provider-only flow methods that registries expose as their own methods."""
 
@@ -285,6 +292,23 @@ class Provider:
     def find_created(self, fields: Mapping[str, Any]) -> Flow[list[Model]]:
         """Models that match a create's natural key, to settle a create whose answer was lost."""
         raise self.unsupported("reconciling a lost create")
+
+    @classmethod
+    def current_fields(cls, model: Model) -> dict[str, Any]:
+        """A model's create fields as the vendor reports them, secrets left out: what a plan compares.
+
+        ``name`` and ``description`` come from the model, every other create field from the
+        attribute of that name on ``model.details``; a field found in neither is left out (not compared).
+        """
+        found: dict[str, Any] = {}
+        for field in cls.create_fields:
+            if field in cls.secret_fields:
+                continue
+            if field in ("name", "description"):
+                found[field] = getattr(model, field)
+            elif model.details is not None and hasattr(model.details, field):
+                found[field] = getattr(model.details, field)
+        return found
 
 
 # -- helpers for provider authors ----------------------------------------------------------
