@@ -137,7 +137,9 @@ def _sleeper(registry: Any) -> Callable[[float], Any]:
     # A sandbox waits on its own clock (simulated time passes at once); a vendor on the real one.
     is_async = hasattr(registry, "aclose")
     clock = registry.sandbox.clock if registry.sandbox is not None else None
+    sleep: Callable[[float], Awaitable[None]] | Callable[[float], None]
     if clock is not None:
-        return clock.asleep if is_async else clock.sleep
-    sleep: Callable[[float], Awaitable[None]] | Callable[[float], None] = asyncio.sleep if is_async else time.sleep
+        sleep = clock.asleep if is_async else clock.sleep
+    else:
+        sleep = asyncio.sleep if is_async else time.sleep
     return sleep

@@ -231,4 +231,3 @@ def _deletes(run: Run, deletes: list[tuple[int, Action]]) -> Generator[Call, Any
         for position, action in deletes:
             if run.outcomes[position] is None:
                 run.record(position, run.failed(action, result, "not deleted", action.ref))
-

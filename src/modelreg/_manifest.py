@@ -9,6 +9,7 @@ written only as ``${env:VAR}`` or ``${file:path}`` and held in ``Secret`` wrappe
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -145,9 +146,7 @@ def load_manifest(path: str | os.PathLike[str]) -> Manifest:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValidationFailed(
-            [Issue(("file",), str(exc))], message=f"{source} is not valid TOML: {exc}"
-        ) from None
+        raise ValidationFailed([Issue(("file",), str(exc))], message=f"{source} is not valid TOML: {exc}") from None
     return Checker(source, Lines(text)).manifest(document)
 
 
@@ -170,7 +169,11 @@ class Checker:
         """The checked manifest, or ``ValidationFailed`` listing every problem."""
         for key in document:
             if key not in ("models", "prune"):
-                self.problem((key,), self.lines.top(key), f"unknown key {key!r}; a manifest has [[models]] entries and a [prune] table")
+                self.problem(
+                    (key,),
+                    self.lines.top(key),
+                    f"unknown key {key!r}; a manifest has [[models]] entries and a [prune] table",
+                )
         raw = document.get("models", [])
         if not isinstance(raw, list):
             self.problem(("models",), self.lines.top("models"), "models must be an array of tables: [[models]]")
@@ -248,7 +251,7 @@ class Checker:
                 f"{cls.name} models are identified by {names}: add {', '.join(missing)}",
             )
             return None
-        issues = check_flow(lambda: self.offline(cls).create({k: reveal(v) for k, v in fields.items()}))
+        issues = check_flow(functools.partial(self.offline(cls).create, reveal(fields)))
         for issue in issues:
             field = issue.loc[1] if len(issue.loc) > 1 and issue.loc[0] == "body" else None
             self.problem((*loc, *issue.loc[1:]), self.where(number, field), issue.message)
@@ -260,7 +263,7 @@ class Checker:
         """The provider class an entry names, or None (the problem recorded)."""
         installed = ", ".join(sorted(self.classes)) or "none"
         if not isinstance(name, str) or not name:
-            self.problem(loc, where, f"provider is required, e.g. provider = \"scriptix\" (installed: {installed})")
+            self.problem(loc, where, f'provider is required, e.g. provider = "scriptix" (installed: {installed})')
             return None
         cls = self.classes.get(name)
         if cls is None:
@@ -324,11 +327,16 @@ class Checker:
         """The ``[prune]`` scopes checked: one per provider, each narrowed by a name prefix or filters."""
         where = self.lines.top("prune")
         if not isinstance(raw, Mapping):
-            self.problem(("prune",), where, "prune must be a table: [prune] then scriptix = { name_prefix = \"team-a/\" }")
+            self.problem(
+                ("prune",), where, 'prune must be a table: [prune] then scriptix = { name_prefix = "team-a/" }'
+            )
             return {}
         scopes: dict[str, PruneScope] = {}
         for name, conditions in raw.items():
-            loc, here = ("prune", name), f"[prune] {name}" + (f" (line {self.lines.prune(name)})" if self.lines.prune(name) else "")
+            loc, here = (
+                ("prune", name),
+                f"[prune] {name}" + (f" (line {self.lines.prune(name)})" if self.lines.prune(name) else ""),
+            )
             cls = self.provider_of(loc, here, name)
             if cls is None:
                 continue
@@ -336,7 +344,7 @@ class Checker:
                 self.problem(
                     loc,
                     here,
-                    "give the scope as a table, e.g. { name_prefix = \"team-a/\" }: an empty scope would let "
+                    'give the scope as a table, e.g. { name_prefix = "team-a/" }: an empty scope would let '
                     f"--prune delete every {cls.name} model",
                 )
                 continue
@@ -345,9 +353,11 @@ class Checker:
                 self.problem(loc, here, "name_prefix must be a non-empty string")
                 continue
             filters = {key: value for key, value in conditions.items() if key != "name_prefix"}
-            problems = check_flow(lambda cls=cls, filters=filters: _checked_filters(self.offline(cls), filters))
+            problems = check_flow(functools.partial(_checked_filters, self.offline(cls), filters))
             for issue in problems:
-                hint = "" if issue.loc[-1] not in filters else f" (a scope takes name_prefix or {cls.name}'s list filters)"
+                hint = (
+                    "" if issue.loc[-1] not in filters else f" (a scope takes name_prefix or {cls.name}'s list filters)"
+                )
                 self.problem((*loc, issue.loc[-1]), here, f"{issue.message}{hint}")
             if not problems:
                 scopes[name] = PruneScope(name, prefix, filters)

@@ -9,6 +9,7 @@ provider's own rules (its flow is started and closed before its first request).
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Generator, Iterable, Mapping
 from datetime import datetime, timezone
@@ -183,8 +184,11 @@ def _compare(cls: type[Provider], entry: ManifestEntry, model: Model | None, all
         name: Change(current[name], wanted)
         for name, wanted in entry.fields.items()
         # Secrets cannot be read back, so they are set on create and never compared.
-        if name in current and name not in cls.secret_fields and not _has_secret(wanted)
-        and name not in entry.key and not _same(current[name], wanted)
+        if name in current
+        and name not in cls.secret_fields
+        and not _has_secret(wanted)
+        and name not in entry.key
+        and not _same(current[name], wanted)
     }
     if not changes:
         return Action(ActionKind.NOOP, entry.provider, entry.key, model.ref, entry=entry)
@@ -196,7 +200,9 @@ def _compare(cls: type[Provider], entry: ManifestEntry, model: Model | None, all
 
 
 def _has_secret(value: Any) -> bool:
-    return isinstance(value, Secret) or (isinstance(value, Mapping) and any(isinstance(v, Secret) for v in value.values()))
+    return isinstance(value, Secret) or (
+        isinstance(value, Mapping) and any(isinstance(v, Secret) for v in value.values())
+    )
 
 
 def _same(current: Any, wanted: Any) -> bool:
@@ -216,10 +222,10 @@ def check_plan(plan: Plan, providers: Mapping[str, Provider], secrets: Iterable[
         if entry is None or provider is None:
             continue
         if action.kind in (ActionKind.CREATE, ActionKind.REPLACE):
-            found = check_flow(lambda p=provider, e=entry: p.create(e.create_fields()))
+            found = check_flow(functools.partial(provider.create, entry.create_fields()))
         elif action.kind is ActionKind.UPDATE:
             fields = {name: reveal(change.new) for name, change in action.changes.items()}
-            found = check_flow(lambda p=provider, i=action.model_id, f=fields: p.update(str(i), f))
+            found = check_flow(functools.partial(provider.update, str(action.model_id), fields))
         else:
             continue
         issues += [attrs.evolve(i, loc=("models", str(entry.number), *i.loc[1:])) for i in found]

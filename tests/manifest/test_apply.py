@@ -48,7 +48,9 @@ def test_a_failed_action_is_its_outcome_and_the_others_still_run(
     outcomes = registries.apply(registries.plan(path, prune=True))
     by_ref = {o.action.ref: o for o in outcomes if o.action.kind is ActionKind.DELETE}
     assert by_ref[busy.ref].status is ApplyStatus.FAILED
-    assert by_ref[busy.ref].detail and "not deleted: " in by_ref[busy.ref].detail and "in use" in by_ref[busy.ref].detail
+    assert (
+        by_ref[busy.ref].detail and "not deleted: " in by_ref[busy.ref].detail and "in use" in by_ref[busy.ref].detail
+    )
     assert isinstance(by_ref[busy.ref].error, modelreg.ModelInUse)
     assert by_ref[idle.ref].status is ApplyStatus.APPLIED
     assert [o.status for o in outcomes if o.action.kind is ActionKind.CREATE] == [ApplyStatus.APPLIED] * 2
@@ -63,7 +65,9 @@ def test_refused_credentials_skip_that_providers_remaining_actions_saying_why(
     outcomes = registries.apply(registries.plan(path))
     assert [o.status for o in outcomes] == [ApplyStatus.FAILED, ApplyStatus.SKIPPED, ApplyStatus.APPLIED]
     assert isinstance(outcomes[0].error, PermissionDenied)
-    assert outcomes[1].detail == "not attempted: an earlier selise request failed with PermissionDenied; run apply again"
+    assert (
+        outcomes[1].detail == "not attempted: an earlier selise request failed with PermissionDenied; run apply again"
+    )
 
 
 def test_apply_waits_out_a_rate_limit_window_instead_of_giving_up(

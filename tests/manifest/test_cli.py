@@ -25,7 +25,9 @@ def test_plan_prints_a_table_and_a_summary(cli: Invoke, path: Path) -> None:
     result = cli("--sandbox", "plan", "-f", str(path))
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert any(line.split()[:2] == ["create", "scriptix"] and "team-a/Cardiology EN / en / medical" in line for line in lines)
+    assert any(
+        line.split()[:2] == ["create", "scriptix"] and "team-a/Cardiology EN / en / medical" in line for line in lines
+    )
     assert any(line.split()[:2] == ["create", "selise"] for line in lines)
     assert "Plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged." in result.stdout
 
@@ -52,7 +54,9 @@ def test_plan_check_exits_3_with_changes_pending_and_0_in_sync(cli: Invoke, path
 def test_plan_check_exits_2_for_an_invalid_manifest_and_1_for_a_failure(
     cli: Invoke, write_manifest: WriteManifest, path: Path
 ) -> None:
-    bad = cli("--sandbox", "plan", "--check", "-f", str(write_manifest('[[models]]\nprovider = "acme"\n', name="bad.toml")))
+    bad = cli(
+        "--sandbox", "plan", "--check", "-f", str(write_manifest('[[models]]\nprovider = "acme"\n', name="bad.toml"))
+    )
     assert bad.exit_code == 2
     assert "entry 1 (line 2), provider: no provider named 'acme' is installed" in bad.stderr
     assert cli("--sandbox", "plan", "--check", "-f", str(path.parent / "absent.toml")).exit_code == 2
@@ -92,7 +96,7 @@ def test_apply_prunes_only_with_prune_and_reports_one_outcome_per_action(cli: In
     stray = parse(created)["ref"]
     plain = cli("--sandbox", "apply", "-f", str(path), "--yes", "--json")
     assert [o["action"] for o in parse(plain)] == ["create", "create"]
-    assert f"(--prune deletes them)" in plain.stderr and stray in plain.stderr
+    assert "(--prune deletes them)" in plain.stderr and stray in plain.stderr
     pruned = parse(cli("--sandbox", "apply", "-f", str(path), "--yes", "--prune", "--json"))
     assert [(o["action"], o["ref"], o["status"]) for o in pruned][-1] == ("delete", stray, "applied")
 

@@ -66,7 +66,9 @@ def test_a_secret_inside_a_table_must_be_a_reference_too(write_manifest: WriteMa
     assert "custom_headers.X-Token is a secret" in message and "tok-inline-0123456789" not in message
 
 
-def test_a_missing_variable_or_file_names_the_reference(write_manifest: WriteManifest, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_variable_or_file_names_the_reference(
+    write_manifest: WriteManifest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     text = selise_entry("Bot") + 'custom_headers = { "X-Token" = "${file:nowhere.txt}" }\n'
     message = problems(write_manifest(text))
@@ -88,7 +90,7 @@ def test_fields_are_checked_by_the_providers_own_create_rules(write_manifest: Wr
 
 def test_every_problem_is_reported_at_once(write_manifest: WriteManifest) -> None:
     path = write_manifest(
-        'version = 2\n', '[[models]]\nprovider = "acme"\nname = "x"\n', '[[models]]\nname = "no provider"\n'
+        "version = 2\n", '[[models]]\nprovider = "acme"\nname = "x"\n', '[[models]]\nname = "no provider"\n'
     )
     message = problems(path)
     assert "version (line 1): unknown key 'version'; a manifest has [[models]] entries and a [prune] table" in message
@@ -120,7 +122,9 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_prune_scope_is_a_name_prefix_and_or_the_providers_filters(write_manifest: WriteManifest) -> None:
-    path = write_manifest('[prune]\nscriptix = { name_prefix = "team-a/", language = "en" }\nselise = { vendor = "openai" }\n')
+    path = write_manifest(
+        '[prune]\nscriptix = { name_prefix = "team-a/", language = "en" }\nselise = { vendor = "openai" }\n'
+    )
     manifest = modelreg.load_manifest(path)
     assert manifest.entries == ()
     assert manifest.prune["scriptix"].name_prefix == "team-a/"

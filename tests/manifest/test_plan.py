@@ -30,7 +30,9 @@ def test_plan_apply_plan_round_trip_on_both_sandboxes(registries: Registries, wr
     assert names(registries, "selise") == ["Support bot", "keeper"]
 
 
-async def test_the_async_registries_plan_and_apply_alike(sandboxes: dict[str, Sandbox], write_manifest: WriteManifest) -> None:
+async def test_the_async_registries_plan_and_apply_alike(
+    sandboxes: dict[str, Sandbox], write_manifest: WriteManifest
+) -> None:
     path = write_manifest(scriptix_entry("Cardiology EN"), selise_entry("Support bot"))
     async with connect_async(sandboxes) as registries:
         plan = await registries.plan(path)
@@ -40,7 +42,9 @@ async def test_the_async_registries_plan_and_apply_alike(sandboxes: dict[str, Sa
         assert (await registries.plan(path)).in_sync
 
 
-def test_a_model_deleted_by_hand_is_planned_again_as_a_create(registries: Registries, write_manifest: WriteManifest) -> None:
+def test_a_model_deleted_by_hand_is_planned_again_as_a_create(
+    registries: Registries, write_manifest: WriteManifest
+) -> None:
     path = write_manifest(scriptix_entry("Cardiology EN"), selise_entry("Support bot"))
     created = registries.apply(registries.plan(path))
     registries.delete(created[0].ref or "")
@@ -48,7 +52,9 @@ def test_a_model_deleted_by_hand_is_planned_again_as_a_create(registries: Regist
     assert kinds(registries.plan(path)) == ["create scriptix", "create selise"]
 
 
-def test_a_description_edited_by_hand_is_an_update_showing_old_and_new(registries: Registries, write_manifest: WriteManifest) -> None:
+def test_a_description_edited_by_hand_is_an_update_showing_old_and_new(
+    registries: Registries, write_manifest: WriteManifest
+) -> None:
     path = write_manifest(scriptix_entry("Cardiology EN", description="as written"))
     (created,) = registries.apply(registries.plan(path))
     registries.update(created.ref or "", description="edited in the console")
@@ -78,7 +84,7 @@ def test_a_field_the_vendor_cannot_update_is_a_replace_refused_without_allow_rep
     (action,) = plan.actions
     assert action.kind is ActionKind.REPLACE and action.changes == {"version": Change("gpt-4", "gpt-4o")}
     assert action.blocked == "selise cannot update version: replacing the model needs --allow-replace"
-    with pytest.raises(ValidationFailed, match="nothing was sent.*needs --allow-replace"):
+    with pytest.raises(ValidationFailed, match=r"nothing was sent.*needs --allow-replace"):
         registries.apply(plan)
     assert [m.ref for m in registries["selise"].list() if m.name == "Support bot"] == [action.ref]
     allowed = registries.plan(path, allow_replace=True)
@@ -90,7 +96,9 @@ def test_a_field_the_vendor_cannot_update_is_a_replace_refused_without_allow_rep
     assert registries.plan(path).in_sync
 
 
-def test_prune_deletes_only_inside_its_scope_and_only_when_asked(registries: Registries, write_manifest: WriteManifest) -> None:
+def test_prune_deletes_only_inside_its_scope_and_only_when_asked(
+    registries: Registries, write_manifest: WriteManifest
+) -> None:
     scriptix = registries["scriptix"]
     stray = scriptix.create(name="team-a/stray", language="nl")
     outside = scriptix.create(name="team-b/other", language="en")
@@ -120,14 +128,18 @@ def test_a_prune_scope_with_filters_lists_with_them(registries: Registries, writ
     assert [(a.kind, a.ref) for a in plan.actions] == [(ActionKind.DELETE, dutch.ref)]
 
 
-def test_prune_without_a_prune_table_deletes_nothing_and_says_so(registries: Registries, write_manifest: WriteManifest) -> None:
+def test_prune_without_a_prune_table_deletes_nothing_and_says_so(
+    registries: Registries, write_manifest: WriteManifest
+) -> None:
     registries["scriptix"].create(name="anything", language="en")
     plan = registries.plan(write_manifest(scriptix_entry("Cardiology EN")), prune=True)
     assert kinds(plan) == ["create scriptix"]
     assert plan.notes == ("--prune was given but the manifest has no [prune] table: nothing will be deleted",)
 
 
-def test_duplicates_of_a_key_leave_the_oldest_managed_and_say_so(registries: Registries, write_manifest: WriteManifest) -> None:
+def test_duplicates_of_a_key_leave_the_oldest_managed_and_say_so(
+    registries: Registries, write_manifest: WriteManifest
+) -> None:
     scriptix = registries["scriptix"]
     first = scriptix.create(name="team-a/twin", language="en", base_model="medical", description="first")
     second = scriptix.create(name="team-a/twin", language="en", base_model="medical", description="first")
@@ -141,16 +153,23 @@ def test_the_connected_providers_settings_check_the_plan_before_anything_is_sent
     sandboxes: dict[str, Sandbox], write_manifest: WriteManifest
 ) -> None:
     path = write_manifest(scriptix_entry("Cardiology EN"))
-    with modelreg.connect_all(sandbox=sandboxes, settings={"scriptix": {"languages": "nl,de"}}) as registries:
-        with pytest.raises(ValidationFailed, match=r"entry 1: language: language 'en' is not supported"):
-            registries.plan(path)
+    settings = {"scriptix": {"languages": "nl,de"}}
+    with (
+        modelreg.connect_all(sandbox=sandboxes, settings=settings) as registries,
+        pytest.raises(ValidationFailed, match=r"entry 1: language: language 'en' is not supported"),
+    ):
+        registries.plan(path)
     assert sandboxes["scriptix"].requests["create"] == 0
 
 
-def test_a_provider_the_manifest_names_must_be_connected(sandboxes: dict[str, Sandbox], write_manifest: WriteManifest) -> None:
-    with modelreg.connect_all(sandbox={"scriptix": sandboxes["scriptix"]}) as registries:
-        with pytest.raises(modelreg.ConfigurationError, match="provider 'selise' is not connected"):
-            registries.plan(write_manifest(selise_entry("Support bot")))
+def test_a_provider_the_manifest_names_must_be_connected(
+    sandboxes: dict[str, Sandbox], write_manifest: WriteManifest
+) -> None:
+    with (
+        modelreg.connect_all(sandbox={"scriptix": sandboxes["scriptix"]}) as registries,
+        pytest.raises(modelreg.ConfigurationError, match="provider 'selise' is not connected"),
+    ):
+        registries.plan(write_manifest(selise_entry("Support bot")))
 
 
 def test_the_summary_counts_each_kind(registries: Registries, write_manifest: WriteManifest) -> None:
@@ -161,7 +180,9 @@ def test_the_summary_counts_each_kind(registries: Registries, write_manifest: Wr
 def test_long_rate_limited_work_comes_with_an_estimate(write_manifest: WriteManifest) -> None:
     entries = [scriptix_entry(f"model {n}") for n in range(12)]
     manifest = modelreg.load_manifest(write_manifest(*entries))
-    plan = modelreg.Plan(tuple(modelreg.Action(ActionKind.CREATE, "scriptix", e.key, entry=e) for e in manifest.entries))
+    plan = modelreg.Plan(
+        tuple(modelreg.Action(ActionKind.CREATE, "scriptix", e.key, entry=e) for e in manifest.entries)
+    )
     estimate = plan.estimate()
     assert estimate.seconds == 3600
     assert str(estimate) == "12 scriptix creates at 10/h: about 1 h"

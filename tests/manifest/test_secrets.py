@@ -41,7 +41,9 @@ def test_a_vendor_error_echoing_the_secret_is_masked_in_the_outcome_and_the_log(
     def echoing(request: httpx.Request) -> httpx.Response:
         if request.method == "POST" and request.url.path == "/models/":
             sent = json.loads(request.content)
-            detail = [{"loc": ["body", "api_key"], "msg": f"the key {sent['api_key']} was refused", "type": "value_error"}]
+            detail = [
+                {"loc": ["body", "api_key"], "msg": f"the key {sent['api_key']} was refused", "type": "value_error"}
+            ]
             return httpx.Response(422, json={"detail": detail})
         return emulator.handle(request)
 
@@ -57,7 +59,9 @@ def test_a_vendor_error_echoing_the_secret_is_masked_in_the_outcome_and_the_log(
 def test_a_field_refused_when_loading_does_not_quote_the_secret(
     sandboxes: dict[str, Sandbox], write_manifest: WriteManifest
 ) -> None:
-    path = write_manifest(selise_entry("Support bot").replace('vendor = "openai"', 'vendor = "openai"\nbase_url = "ftp://x"'))
+    path = write_manifest(
+        selise_entry("Support bot").replace('vendor = "openai"', 'vendor = "openai"\nbase_url = "ftp://x"')
+    )
     with pytest.raises(modelreg.ValidationFailed) as caught:
         modelreg.load_manifest(path)
     assert "base_url: must start with http:// or https://" in str(caught.value)

@@ -72,8 +72,10 @@ def outcomes_table(outcomes: Sequence[ApplyOutcome]) -> Table:
             _output.plain(action.provider),
             _output.plain(key_text(action)),
             _output.plain(outcome.ref, "bold"),
-            _output.plain(f"{outcome.status}: {outcome.detail}" if outcome.detail else outcome.status,
-                          "green" if outcome.ok else "red"),
+            _output.plain(
+                f"{outcome.status}: {outcome.detail}" if outcome.detail else outcome.status,
+                "green" if outcome.ok else "red",
+            ),
         )
     return grid
 
@@ -83,9 +85,7 @@ def outcome_dict(outcome: ApplyOutcome) -> dict[str, Any]:
     return {**outcome.action.to_dict(), "ref": outcome.ref, "status": outcome.status.value, "detail": outcome.detail}
 
 
-def make_plan(
-    session: Session, path: Path, *, prune: bool, allow_replace: bool
-) -> tuple[modelreg.Registries, Plan]:
+def make_plan(session: Session, path: Path, *, prune: bool, allow_replace: bool) -> tuple[modelreg.Registries, Plan]:
     """Load the manifest, connect the providers it names and plan; nothing is changed."""
     manifest = modelreg.load_manifest(path)
     registries = session.connected(manifest.providers)
@@ -116,8 +116,12 @@ def manifest_option(func: Any) -> Any:
             show_default=True,
             help="The manifest: which models should exist (docs/manifest.md).",
         ),
-        click.option("--prune", is_flag=True, help="Also delete models inside the manifest's [prune] scope it does not list."),
-        click.option("--allow-replace", is_flag=True, help="Allow delete + create where a vendor cannot update a field."),
+        click.option(
+            "--prune", is_flag=True, help="Also delete models inside the manifest's [prune] scope it does not list."
+        ),
+        click.option(
+            "--allow-replace", is_flag=True, help="Allow delete + create where a vendor cannot update a field."
+        ),
         click.option("-o", "--output", type=click.Choice(["table", "json"]), default="table", help="Output format."),
         click.option("--json", "as_json", is_flag=True, help="Same as -o json."),
     ]
