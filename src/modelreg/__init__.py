@@ -14,7 +14,8 @@ from modelreg._async_registry import AsyncModelRegistry
 from modelreg._bulk import BulkOutcome, BulkStatus
 from modelreg._connect import connect, connect_async
 from modelreg._execution import ApplyOutcome, ApplyStatus
-from modelreg._manifest import Manifest, ManifestEntry, PruneScope, Secret, load_manifest
+from modelreg._manifest import load_manifest
+from modelreg._manifest_types import Manifest, ManifestEntry, PruneScope, Secret
 from modelreg._multi import AsyncRegistries, Registries, connect_all, connect_all_async
 from modelreg._plan import Action, ActionKind, Change, Estimate, Plan
 from modelreg._plugins import providers

@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from modelreg._execution import ApplyOutcome, ApplyProgress, Call, execution
-from modelreg._manifest import Manifest, load_manifest
+from modelreg._manifest import load_manifest
+from modelreg._manifest_types import Manifest
 from modelreg._plan import Plan, check_plan, planning
 from modelreg.provider import Provider
 

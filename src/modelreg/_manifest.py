@@ -20,8 +20,9 @@ from typing import Any
 import attrs
 
 from modelreg._manifest_text import Lines
+from modelreg._manifest_types import Manifest, ManifestEntry, PruneScope, Secret, reveal
 from modelreg._plugins import provider_classes
-from modelreg._records import Issue, Model
+from modelreg._records import Issue
 from modelreg._redact import Redactor
 from modelreg.errors import ModelRegError, ValidationFailed
 from modelreg.provider import Config, Flow, Provider
@@ -35,102 +36,6 @@ PLACEHOLDER = "manifest-check"
 """The credential an offline provider is built with: it only checks fields and never sends."""
 _REFERENCE = re.compile(r"^\$\{(?P<kind>[A-Za-z]+):(?P<target>[^}]*)\}$")
 _HOW = "write it as a reference: ${env:VAR} or ${file:path}"
-
-
-class Secret:
-    """A credential from a ``${env:VAR}`` or ``${file:path}`` reference: shows the reference, never the value."""
-
-    __slots__ = ("_value", "reference")
-
-    def __init__(self, reference: str, value: str) -> None:
-        self.reference = reference
-        self._value = value
-
-    def reveal(self) -> str:
-        """The secret value itself, for the request that needs it."""
-        return self._value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other.reference == self.reference
-
-    def __hash__(self) -> int:
-        return hash(self.reference)
-
-    def __repr__(self) -> str:
-        return f"Secret({self.reference!r})"
-
-    __str__ = __repr__
-
-
-@attrs.frozen
-class ManifestEntry:
-    """One model that should exist: its provider, its create fields and the natural key naming it."""
-
-    provider: str
-    fields: Mapping[str, Any]
-    """Create fields as written; secrets are ``Secret`` wrappers."""
-    key: Mapping[str, Any]
-    """The natural-key fields and their values (provider defaults filled in)."""
-    number: int
-    """Position in the manifest's ``[[models]]``, from 1."""
-    line: int | None = None
-
-    @property
-    def label(self) -> str:
-        """The entry for messages: provider and key values, e.g. ``scriptix 'Cardiology EN' / en / medical``."""
-        return f"{self.provider} " + " / ".join(repr(v) if isinstance(v, str) else str(v) for v in self.key.values())
-
-    def create_fields(self) -> dict[str, Any]:
-        """The fields to send to ``create``, secrets revealed."""
-        return {name: reveal(value) for name, value in self.fields.items()}
-
-    def secrets(self) -> list[str]:
-        """Every secret value the entry references, for redaction."""
-        found: list[str] = []
-        for value in self.fields.values():
-            items = value.values() if isinstance(value, Mapping) else [value]
-            found += [item.reveal() for item in items if isinstance(item, Secret)]
-        return found
-
-
-@attrs.frozen
-class PruneScope:
-    """Which models of one provider ``apply --prune`` may delete: a name prefix and/or list filters."""
-
-    provider: str
-    name_prefix: str | None = None
-    filters: Mapping[str, Any] = attrs.field(factory=dict)
-
-    def covers(self, model: Model) -> bool:
-        """Whether ``model`` (already listed with ``filters``) is inside the scope."""
-        return model.provider == self.provider and model.name.startswith(self.name_prefix or "")
-
-
-@attrs.frozen
-class Manifest:
-    """Which models should exist at which providers, and what ``--prune`` may delete (see ``load_manifest``)."""
-
-    entries: tuple[ManifestEntry, ...]
-    prune: Mapping[str, PruneScope] = attrs.field(factory=dict)
-    path: str | None = None
-
-    @property
-    def providers(self) -> list[str]:
-        """Every provider the manifest names, sorted."""
-        return sorted({entry.provider for entry in self.entries} | set(self.prune))
-
-    def secrets(self) -> list[str]:
-        """Every secret value the manifest references, for redaction."""
-        return [secret for entry in self.entries for secret in entry.secrets()]
-
-
-def reveal(value: Any) -> Any:
-    """``value`` with every ``Secret`` in it (or in a table of it) replaced by the secret itself."""
-    if isinstance(value, Secret):
-        return value.reveal()
-    if isinstance(value, Mapping):
-        return {key: reveal(item) for key, item in value.items()}
-    return value
 
 
 def load_manifest(path: str | os.PathLike[str]) -> Manifest:
@@ -235,27 +140,21 @@ class Checker:
         cls = self.provider_of(loc, self.where(number, "provider"), item.get("provider"))
         if cls is None:
             return None
-        fields: dict[str, Any] = {}
-        for name, value in item.items():
-            if name != "provider":
-                fields[name] = self.value(cls, number, name, value)
-        if len(self.problems) and any(p[0].loc[:2] == loc for p in self.problems):
-            return None
+        before = len(self.problems)
+        fields = {name: self.value(cls, number, name, value) for name, value in item.items() if name != "provider"}
         key = {name: fields.get(name, cls.create_defaults.get(name)) for name in cls.natural_key}
         missing = [name for name, value in key.items() if value is None]
         if missing:
             names = ", ".join(cls.natural_key)
             self.problem(
-                loc,
-                self.where(number, None),
-                f"{cls.name} models are identified by {names}: add {', '.join(missing)}",
+                loc, self.where(number, None), f"{cls.name} models are identified by {names}: add {', '.join(missing)}"
             )
-            return None
-        issues = check_flow(functools.partial(self.offline(cls).create, reveal(fields)))
-        for issue in issues:
+        # An unresolved reference stays as written, so that the create rules still check the other fields.
+        for issue in check_flow(functools.partial(self.offline(cls).create, reveal(fields))):
             field = issue.loc[1] if len(issue.loc) > 1 and issue.loc[0] == "body" else None
-            self.problem((*loc, *issue.loc[1:]), self.where(number, field), issue.message)
-        if issues:
+            if field not in missing:  # already said, with the natural key it belongs to
+                self.problem((*loc, *issue.loc[1:]), self.where(number, field), issue.message)
+        if len(self.problems) > before:
             return None
         return ManifestEntry(cls.name, fields, key, number, self.lines.entry(number))
 
@@ -294,7 +193,8 @@ class Checker:
                 return Secret(value, resolved)
             return resolved
         if secret:
-            # Never quote the value: it is the secret.
+            # Never quote the value, here or in what the provider's checks say about it: it is the secret.
+            self.secrets.append(str(value))
             self.problem(loc, where, f"{name} is a secret and may not be written in the manifest; {_HOW}")
         return value
 

@@ -13,7 +13,7 @@ from modelreg._config import missing_settings
 from modelreg._connect import connect, connect_async
 from modelreg._converge import DEFAULT_MAX_WAIT, apply_async, apply_sync, plan_async, plan_sync
 from modelreg._execution import ApplyOutcome, ApplyProgress
-from modelreg._manifest import Manifest
+from modelreg._manifest_types import Manifest
 from modelreg._plan import Plan
 from modelreg._plugins import provider_class, providers
 from modelreg._records import Deletion, Issue, Model, parse_ref

@@ -17,7 +17,8 @@ from typing import Any
 
 import attrs
 
-from modelreg._manifest import Manifest, ManifestEntry, Secret, check_flow, reveal
+from modelreg._manifest import check_flow
+from modelreg._manifest_types import Manifest, ManifestEntry, Secret, reveal
 from modelreg._plugins import provider_class
 from modelreg._records import Issue, Model
 from modelreg._redact import Redactor
