@@ -88,7 +88,7 @@ def apply_sync(
         while True:
             call = flow.send(result)
             try:
-                result = _perform(registries, call)
+                result = _perform(registries, call, is_async=False)
             except Exception as exc:  # every failure is sent back as that call's result
                 result = exc
     except StopIteration as done:
@@ -111,7 +111,7 @@ async def apply_async(
         while True:
             call = flow.send(result)
             try:
-                result = await _perform(registries, call)
+                result = await _perform(registries, call, is_async=True)
             except Exception as exc:  # every failure is sent back as that call's result
                 result = exc
     except StopIteration as done:
@@ -119,7 +119,7 @@ async def apply_async(
         return outcomes
 
 
-def _perform(registries: Any, call: Call) -> Any:
+def _perform(registries: Any, call: Call, *, is_async: bool) -> Any:
     """The registry method a call names, called (a coroutine for async registries)."""
     if call.operation == "delete_many":
         return registries.delete_many(call.refs, missing_ok=True, progress=call.progress)
@@ -131,12 +131,11 @@ def _perform(registries: Any, call: Call) -> Any:
     if call.operation == "delete":
         return registry.delete(call.model_id, missing_ok=True)
     assert call.operation == "sleep", call.operation
-    return _sleeper(registry)(call.seconds)
+    return _sleeper(registry, is_async)(call.seconds)
 
 
-def _sleeper(registry: Any) -> Callable[[float], Any]:
+def _sleeper(registry: Any, is_async: bool) -> Callable[[float], Any]:
     # A sandbox waits on its own clock (simulated time passes at once); a vendor on the real one.
-    is_async = hasattr(registry, "aclose")
     clock = registry.sandbox.clock if registry.sandbox is not None else None
     sleep: Callable[[float], Awaitable[None]] | Callable[[float], None]
     if clock is not None:

@@ -123,3 +123,13 @@ def test_no_output_or_log_line_shows_the_secret(cli: Invoke, path: Path) -> None
         assert result.exit_code == 0, result.stderr
         assert SECRET not in result.stdout and SECRET not in result.stderr
     assert json.loads(runs[1].stdout)[1]["status"] == "applied"
+
+
+def test_a_long_rate_limited_apply_is_announced_with_an_estimate(cli: Invoke, write_manifest: WriteManifest) -> None:
+    path = write_manifest(*(scriptix_entry(f"team-a/model {n}") for n in range(12)))
+    result = cli("--sandbox", "plan", "-f", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Vendor rate limits make this slow (the sandbox does not enforce them unless asked): "
+        "12 scriptix creates at 10/h: about 1 h"
+    ) in result.stderr
