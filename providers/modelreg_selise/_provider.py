@@ -47,6 +47,7 @@ class SeliseProvider(Provider):
     create_fields = _validation.CREATE_FIELDS
     update_fields = ()
     natural_key = ("display_name", "model_name", "vendor")
+    secret_fields = _validation.SECRET_FIELDS
     extra_operations = ("agent_models", "catalogue", "upsert_catalogue", "activate", "deactivate")
 
     def __init__(self, config: Config) -> None:
@@ -253,6 +254,16 @@ class SeliseProvider(Provider):
                     break
         except ModelRegError as exc:
             raise _hide(exc, new.api_key) from None
+        return found
+
+    @classmethod
+    def current_fields(cls, model: Model) -> dict[str, Any]:
+        """The create fields a model has, under every name ``create`` accepts (``display_name`` is ``name``)."""
+        found = super().current_fields(model)
+        found["display_name"] = model.name
+        for wire, name in _validation.ALIASES.items():
+            if name in found:
+                found[wire] = found[name]
         return found
 
     # -- provider-only operations ------------------------------------------------------------

@@ -14,7 +14,11 @@ from modelreg._async_registry import AsyncModelRegistry
 from modelreg._bulk import BulkOutcome, BulkStatus
 from modelreg._catalogue import ProviderInfo, provider_info, providers
 from modelreg._connect import connect, connect_all, connect_all_async, connect_async
+from modelreg._execution import ApplyOutcome, ApplyStatus
+from modelreg._manifest import load_manifest
+from modelreg._manifest_types import Manifest, ManifestEntry, PruneScope, Secret
 from modelreg._multi import AsyncRegistries, Registries
+from modelreg._plan import Action, ActionKind, Change, Estimate, Plan
 from modelreg._records import Deletion, Issue, Model, ModelStatus, Page, parse_ref
 from modelreg._registry import ModelRegistry
 from modelreg._version import __version__
@@ -40,15 +44,23 @@ from modelreg.hookspecs import hookimpl
 
 __all__ = [
     "APIError",
+    "Action",
+    "ActionKind",
+    "ApplyOutcome",
+    "ApplyStatus",
     "AsyncModelRegistry",
     "AsyncRegistries",
     "AuthenticationFailed",
     "BulkOutcome",
     "BulkStatus",
+    "Change",
     "ConfigurationError",
     "Conflict",
     "Deletion",
+    "Estimate",
     "Issue",
+    "Manifest",
+    "ManifestEntry",
     "Model",
     "ModelInUse",
     "ModelRegError",
@@ -58,11 +70,14 @@ __all__ = [
     "OutcomeUnknown",
     "Page",
     "PermissionDenied",
+    "Plan",
     "ProtocolError",
     "ProviderInfo",
+    "PruneScope",
     "QuotaExceeded",
     "RateLimited",
     "Registries",
+    "Secret",
     "ServerError",
     "TransportError",
     "UnsupportedOperation",
@@ -74,6 +89,7 @@ __all__ = [
     "connect_async",
     "errors",
     "hookimpl",
+    "load_manifest",
     "parse_ref",
     "provider_info",
     "providers",

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import builtins
+import os
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from modelreg._async_registry import AsyncModelRegistry
 from modelreg._bulk import BulkOutcome, BulkProgress
+from modelreg._converge import DEFAULT_MAX_WAIT, apply_async, apply_sync, plan_async, plan_sync
+from modelreg._execution import ApplyOutcome, ApplyProgress
+from modelreg._manifest_types import Manifest
+from modelreg._plan import Plan
 from modelreg._records import Deletion, Issue, Model, parse_ref
 from modelreg._registry import ModelRegistry
 from modelreg.errors import ConfigurationError, ValidationFailed
@@ -124,6 +129,23 @@ class Registries(_Base[ModelRegistry]):
             spread.place(name, outcomes)
         return spread.results()
 
+    def plan(
+        self, manifest: Manifest | str | os.PathLike[str], *, prune: bool = False, allow_replace: bool = False
+    ) -> Plan:
+        """What ``apply`` would change so that the providers match ``manifest`` (a ``Manifest`` or a path)."""
+        return plan_sync(self, manifest, prune=prune, allow_replace=allow_replace)
+
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        dry_run: bool = False,
+        progress: ApplyProgress | None = None,
+        max_wait: float = DEFAULT_MAX_WAIT,
+    ) -> builtins.list[ApplyOutcome]:
+        """Run ``plan``: one ``ApplyOutcome`` per action, in order; ``dry_run`` sends nothing."""
+        return apply_sync(self, plan, dry_run=dry_run, progress=progress, max_wait=max_wait)
+
     def close(self) -> None:
         """Close every registry."""
         for registry in self.registries.values():
@@ -178,6 +200,23 @@ class AsyncRegistries(_Base[AsyncModelRegistry]):
             outcomes = await self[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=spread.report)
             spread.place(name, outcomes)
         return spread.results()
+
+    async def plan(
+        self, manifest: Manifest | str | os.PathLike[str], *, prune: bool = False, allow_replace: bool = False
+    ) -> Plan:
+        """What ``apply`` would change so that the providers match ``manifest`` (a ``Manifest`` or a path)."""
+        return await plan_async(self, manifest, prune=prune, allow_replace=allow_replace)
+
+    async def apply(
+        self,
+        plan: Plan,
+        *,
+        dry_run: bool = False,
+        progress: ApplyProgress | None = None,
+        max_wait: float = DEFAULT_MAX_WAIT,
+    ) -> builtins.list[ApplyOutcome]:
+        """Run ``plan``: one ``ApplyOutcome`` per action, in order; ``dry_run`` sends nothing."""
+        return await apply_async(self, plan, dry_run=dry_run, progress=progress, max_wait=max_wait)
 
     async def aclose(self) -> None:
         """Close every registry."""

@@ -142,11 +142,16 @@ class Provider:
     """Filter names ``list()`` accepts."""
     create_fields: ClassVar[Collection[str]] = ()
     update_fields: ClassVar[Collection[str]] = ()
+    """Create fields ``update`` can change; a manifest changing any other one plans a replace (delete + create)."""
+    natural_key: ClassVar[tuple[str, ...]] = ()
+    """Create fields that identify a model (e.g. ``("name", "language", "base_model")``): a create whose
+    answer was lost is settled by finding the one new model with these values; models as code needs them."""
+    create_defaults: ClassVar[Mapping[str, Any]] = {}
+    """The value ``create`` uses for a field left out, where that field is part of the natural key."""
+    secret_fields: ClassVar[Collection[str]] = ()
+    """Create fields holding credentials: a manifest gives them by reference; plans never show or compare them."""
     extra_operations: ClassVar[tuple[str, ...]] = ()
     """Names of provider-only flow methods that registries expose as their own methods."""
-    natural_key: ClassVar[tuple[str, ...]] = ()
-    """The create fields that identify a model (e.g. ``("name", "language", "base_model")``): a create
-    whose answer was lost is settled by finding the one model with the same values (see ``find_created``)."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -286,8 +291,12 @@ class Provider:
         raise self.unsupported("reconciling a lost create")
 
     def created_key(self, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """The natural key a create's ``fields`` ask for, with the vendor's defaults applied."""
-        return {name: fields.get(name) for name in self.natural_key}
+        """The natural key a create's ``fields`` ask for, with the vendor's defaults (``create_defaults``) applied."""
+        key = {name: fields.get(name) for name in self.natural_key}
+        for name, value in key.items():
+            if value in (None, "") and name in self.create_defaults:
+                key[name] = self.create_defaults[name]
+        return key
 
     def natural_key_of(self, model: Model) -> dict[str, Any]:
         """A model's natural key, comparable with ``created_key``: from the record, its ``details``, or ``raw``."""
@@ -300,6 +309,23 @@ class Provider:
             else:
                 key[name] = model.raw.get(name) if isinstance(model.raw, Mapping) else None
         return key
+
+    @classmethod
+    def current_fields(cls, model: Model) -> dict[str, Any]:
+        """A model's create fields as the vendor reports them, secrets left out: what a plan compares.
+
+        ``name`` and ``description`` come from the model, every other create field from the
+        attribute of that name on ``model.details``; a field found in neither is left out (not compared).
+        """
+        found: dict[str, Any] = {}
+        for field in cls.create_fields:
+            if field in cls.secret_fields:
+                continue
+            if field in ("name", "description"):
+                found[field] = getattr(model, field)
+            elif model.details is not None and hasattr(model.details, field):
+                found[field] = getattr(model.details, field)
+        return found
 
 
 # -- helpers for provider authors ----------------------------------------------------------

@@ -5,13 +5,14 @@ from __future__ import annotations
 import modelreg
 
 EXPECTED = [
-    "APIError", "AsyncModelRegistry", "AsyncRegistries", "AuthenticationFailed", "BulkOutcome", "BulkStatus",
-    "ConfigurationError",
-    "Conflict", "Deletion", "Issue", "Model", "ModelInUse", "ModelRegError", "ModelRegistry", "ModelStatus",
-    "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "ProtocolError", "ProviderInfo", "QuotaExceeded",
-    "RateLimited", "Registries", "ServerError", "TransportError", "UnsupportedOperation", "ValidationFailed",
-    "__version__", "connect", "connect_all", "connect_all_async", "connect_async", "errors", "hookimpl",
-    "parse_ref", "provider_info", "providers",
+    "APIError", "Action", "ActionKind", "ApplyOutcome", "ApplyStatus", "AsyncModelRegistry", "AsyncRegistries",
+    "AuthenticationFailed", "BulkOutcome", "BulkStatus", "Change", "ConfigurationError",
+    "Conflict", "Deletion", "Estimate", "Issue", "Manifest", "ManifestEntry", "Model", "ModelInUse", "ModelRegError",
+    "ModelRegistry", "ModelStatus", "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "Plan", "ProtocolError",
+    "ProviderInfo", "PruneScope", "QuotaExceeded", "RateLimited", "Registries", "Secret", "ServerError",
+    "TransportError", "UnsupportedOperation", "ValidationFailed", "__version__", "connect", "connect_all",
+    "connect_all_async", "connect_async", "errors", "hookimpl", "load_manifest", "parse_ref", "provider_info",
+    "providers",
 ]  # fmt: skip
 
 
