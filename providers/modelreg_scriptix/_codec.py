@@ -10,6 +10,7 @@ documented shape raises ``ProtocolError`` naming the field, never ``KeyError``/`
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ import httpx
 from modelreg import Model, ModelStatus, Page
 from modelreg.errors import ProtocolError
 from modelreg.provider import excerpt, parse_timestamp, read_json, record_builder
+from modelreg_scriptix._raw import FIELDS, KNOWN, METRICS_KEYS, RawModel
 from modelreg_scriptix._records import (
     STATUS_BY_CODE,
     ScriptixDetails,
@@ -135,18 +137,38 @@ def _page(body: Any, number: int, page_size: int) -> Page[Model]:
 
 
 def _model(data: Any) -> Model:
-    # One flat function with the checks inlined: it runs for every model of a page, and function
-    # calls are most of what normalizing costs beyond json.loads.
+    # One flat function with the checks inlined: it runs for every model of a page, and each
+    # Python operation here costs about as much as decoding a field of the JSON.
     if type(data) is not dict:
-        raise Malformed(f"a model must be a JSON object, got {type(data).__name__}")
-    get = data.get
-    name, model_id, code, description = get("name"), get("id"), get("training_status"), get("description")
-    model_key, language, base_model, message = (
-        get("model_key"),
-        get("language"),
-        get("base_model"),
-        get("status_message"),
-    )
+        if type(data) is not RawModel:
+            raise Malformed(f"a model must be a JSON object, got {type(data).__name__}")
+        data = data.to_dict()
+    # The models of one answer share one key layout (and the key objects themselves): it is
+    # planned once, and each model is then read by position, in one call.
+    keys = tuple(data)
+    plan = _last_plan
+    if keys != plan[0]:
+        plan = _plan(keys)
+    (
+        model_id,
+        name,
+        description,
+        model_key,
+        language,
+        base_model,
+        code,
+        message,
+        progress,
+        created_text,
+        updated_text,
+        started_text,
+        finished_text,
+        metrics,
+        error,
+    ) = plan[1]((*data.values(), None))
+    # ``exact``: the typed fields give the answer back as it came (see _raw), so its dict need not
+    # be kept. Any value they would not give back exactly clears it.
+    exact = plan[2]
     if type(name) is not str or (
         (description is not None and type(description) is not str)
         or (model_key is not None and type(model_key) is not str)
@@ -155,59 +177,105 @@ def _model(data: Any) -> Model:
         or (message is not None and type(message) is not str)
     ):
         raise _not_text(data)
-    created, updated = get("created_at"), get("updated_at")
-    started, finished = get("started_training_at"), get("finished_training_at")
     try:
         # Every documented timestamp carries an offset ("Z"): parsed in C, and aware already.
-        created = None if created is None else _fromisoformat(created)
-        updated = None if updated is None else _fromisoformat(updated)
-        started = None if started is None else _fromisoformat(started)
-        finished = None if finished is None else _fromisoformat(finished)
+        # A model never changed since training ended (or since it was made) has one time twice.
+        created = None if created_text is None else _fromisoformat(created_text)
+        started = None if started_text is None else _fromisoformat(started_text)
+        finished = None if finished_text is None else _fromisoformat(finished_text)
+        if updated_text is None:
+            updated = None
+        elif updated_text == finished_text:
+            updated = finished
+        elif updated_text == created_text:
+            updated = created
+        else:
+            updated = _fromisoformat(updated_text)
+        # Scriptix's own form, YYYY-MM-DDTHH:MM:SSZ, is written back exactly from the datetime:
+        # fromisoformat took only ASCII digits, and this layout leaves no other reading of them.
         if not (
-            (created is None or created.tzinfo is not None)
-            and (updated is None or updated.tzinfo is not None)
-            and (started is None or started.tzinfo is not None)
-            and (finished is None or finished.tzinfo is not None)
+            exact
+            and (created_text is None or created_text[7::3] == "-T::Z")
+            and (started_text is None or started_text[7::3] == "-T::Z")
+            and (finished_text is None or finished_text[7::3] == "-T::Z")
+            and (updated is finished or updated is created or updated_text[7::3] == "-T::Z")
         ):
-            raise ValueError("a timestamp without an offset")
+            exact = False
+            if not (
+                (created is None or created.tzinfo is not None)
+                and (updated is None or updated.tzinfo is not None)
+                and (started is None or started.tzinfo is not None)
+                and (finished is None or finished.tzinfo is not None)
+            ):
+                raise ValueError("a timestamp without an offset")
     except (TypeError, ValueError):
-        created, updated = _timestamp(get("created_at"), "created_at"), _timestamp(get("updated_at"), "updated_at")
-        started = _timestamp(get("started_training_at"), "started_training_at")
-        finished = _timestamp(get("finished_training_at"), "finished_training_at")
-    progress = get("training_progress")
+        exact = False
+        created, updated = _timestamp(created_text, "created_at"), _timestamp(updated_text, "updated_at")
+        started = _timestamp(started_text, "started_training_at")
+        finished = _timestamp(finished_text, "finished_training_at")
     if progress is not None and type(progress) is not int:
         if type(progress) is not float or not math.isfinite(progress):
             raise Malformed(f"'training_progress' must be a finite number, got {progress!r}")
-        progress = round(progress)
+        progress, exact = round(progress), False
     if type(code) is int:
         status = STATUS_BY_CODE.get(code, _UNKNOWN)
     else:
+        exact = exact and code is None
         code, status = None, _UNKNOWN
-    metrics, error = get("training_metrics"), get("error")
-    details = _new_details(
-        model_key,
-        language,
-        base_model,
-        code,
-        message,
-        progress,
-        started,
-        finished,
-        None if metrics is None else _metrics(metrics),
-        None if error is None else _error_text(error),
-    )
-    model: Model = _new_model(
-        PROVIDER,
-        str(model_id) if type(model_id) is int else _id(model_id, "model"),
-        name,
-        description,
-        status,
-        created,
-        updated,
-        details,
-        data,
-    )
+    if metrics is not None:
+        if type(metrics) is not dict:
+            raise Malformed(f"training_metrics must be a JSON object, got {type(metrics).__name__}")
+        rate, gain = metrics.get("word_error_rate"), metrics.get("accuracy_improvement")
+        if type(rate) is float and type(gain) is float:
+            exact = exact and tuple(metrics) == METRICS_KEYS
+        else:
+            exact = (
+                exact
+                and tuple(metrics) == METRICS_KEYS
+                and (rate is None or type(rate) is float)
+                and (gain is None or type(gain) is float)
+            )
+            rate, gain = _number(rate, "word_error_rate"), _number(gain, "accuracy_improvement")
+        metrics = _new_metrics(rate, gain)
+    if error is not None and type(error) is not str:
+        error, exact = _error_text(error), False
+    details = _new_details(model_key, language, base_model, code, message, progress, started, finished, metrics, error)
+    if type(model_id) is int:
+        model_id = str(model_id)
+    else:
+        model_id, exact = _id(model_id, "model"), False
+    if exact:
+        # Filled here rather than through RawModel.__init__: a call less per model.
+        raw = _new_raw(RawModel)
+        raw._parts = (plan[0], model_id, name, description, created, updated, details)
+    else:
+        raw = data
+    model: Model = _new_model(PROVIDER, model_id, name, description, status, created, updated, details, raw)
     return model
+
+
+Plan = tuple[tuple[str, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]], bool]
+"""A key layout, the picker of ``FIELDS`` from its values (and a final None), and whether RawModel covers it."""
+_plans: dict[tuple[str, ...], Plan] = {}
+_PLAN_LIMIT = 64
+
+
+def _plan(keys: tuple[str, ...]) -> Plan:
+    """How to read a model with the keys ``keys`` (remembered, and kept as the last layout seen)."""
+    global _last_plan
+    plan = _plans.get(keys)
+    if plan is None:
+        where = {key: index for index, key in enumerate(keys)}
+        pick = operator.itemgetter(*(where.get(field, len(keys)) for field in FIELDS))
+        plan = (keys, pick, KNOWN.issuperset(keys))
+        if len(_plans) < _PLAN_LIMIT:
+            _plans[keys] = plan
+    _last_plan = plan
+    return plan
+
+
+_last_plan: Plan = _plan(FIELDS)
+_new_raw = object.__new__
 
 
 def _details(data: Any) -> ScriptixDetails:

@@ -9,7 +9,6 @@ authentication, pacing, retries with backoff, deadlines, error mapping, logging 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import time
 from collections.abc import Callable, Generator
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
+from modelreg import _json
 from modelreg._pacing import Pacer
 from modelreg._redact import Redactor
 from modelreg._retry import RetryPolicy
@@ -333,7 +333,7 @@ def _unreadable(outcome: httpx.Response | Exception) -> bool:
     if "json" not in outcome.headers.get("content-type", ""):
         return False
     try:
-        outcome.extensions[PARSED_JSON] = (json.loads(outcome.content),)
+        outcome.extensions[PARSED_JSON] = (_json.loads(outcome.content),)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return True
     return False

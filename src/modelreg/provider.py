@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import attrs
 import httpx
 
-from modelreg._builders import record_builder
+from modelreg import _json
+from modelreg._builders import RecordSlots, record_builder
 from modelreg._records import Deletion, Issue, Model, Page
 from modelreg.errors import (
     APIError,
@@ -45,6 +46,7 @@ __all__ = [
     "Limit",
     "Pause",
     "Provider",
+    "RecordSlots",
     "Setting",
     "check_known",
     "excerpt",
@@ -296,7 +298,7 @@ def read_json(response: httpx.Response, provider: str) -> Any:
     if parsed is not None:
         return parsed[0]
     try:
-        return json.loads(response.content)
+        return _json.loads(response.content)
     # RecursionError: JSON nested deeper than the interpreter's recursion limit.
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ProtocolError(
