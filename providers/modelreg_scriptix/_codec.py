@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -28,6 +28,8 @@ from modelreg_scriptix._records import (
     TrainingData,
     TrainingDataUpload,
     TrainingMetrics,
+    _DetailsSlots,
+    _MetricsSlots,
 )
 
 PROVIDER = "scriptix"
@@ -126,7 +128,7 @@ def _guard(response: httpx.Response, parse: Callable[[], T]) -> T:
 def _page(body: Any, number: int, page_size: int) -> Page[Model]:
     if type(body) is not dict or type(body.get("result")) is not list:
         raise Malformed("a listing needs an object with a 'result' array")
-    items = tuple([_model(item) for item in body["result"]])
+    items = tuple(_models(body["result"]))
     total = body.get("total_results")
     if total is not None and (type(total) is not int or total < 0):
         raise Malformed(f"'total_results' must be a non-negative integer, got {total!r}")
@@ -136,122 +138,140 @@ def _page(body: Any, number: int, page_size: int) -> Page[Model]:
     return Page(items=items, page=number, page_size=page_size, total=total, has_more=has_more and bool(items))
 
 
-def _model(data: Any) -> Model:
-    # One flat function with the checks inlined: it runs for every model of a page, and each
-    # Python operation here costs about as much as decoding a field of the JSON.
-    if type(data) is not dict:
-        if type(data) is not RawModel:
-            raise Malformed(f"a model must be a JSON object, got {type(data).__name__}")
-        data = data.to_dict()
-    # The models of one answer share one key layout (and the key objects themselves): it is
-    # planned once, and each model is then read by position, in one call.
-    keys = tuple(data)
-    plan = _last_plan
-    if keys != plan[0]:
-        plan = _plan(keys)
-    (
-        model_id,
-        name,
-        description,
-        model_key,
-        language,
-        base_model,
-        code,
-        message,
-        progress,
-        created_text,
-        updated_text,
-        started_text,
-        finished_text,
-        metrics,
-        error,
-    ) = plan[1]((*data.values(), None))
-    # ``exact``: the typed fields give the answer back as it came (see _raw), so its dict need not
-    # be kept. Any value they would not give back exactly clears it.
-    exact = plan[2]
-    if type(name) is not str or (
-        (description is not None and type(description) is not str)
-        or (model_key is not None and type(model_key) is not str)
-        or (language is not None and type(language) is not str)
-        or (base_model is not None and type(base_model) is not str)
-        or (message is not None and type(message) is not str)
-    ):
-        raise _not_text(data)
-    try:
-        # Every documented timestamp carries an offset ("Z"): parsed in C, and aware already.
-        # A model never changed since training ended (or since it was made) has one time twice.
-        created = None if created_text is None else _fromisoformat(created_text)
-        started = None if started_text is None else _fromisoformat(started_text)
-        finished = None if finished_text is None else _fromisoformat(finished_text)
-        if updated_text is None:
-            updated = None
-        elif updated_text == finished_text:
-            updated = finished
-        elif updated_text == created_text:
-            updated = created
-        else:
-            updated = _fromisoformat(updated_text)
-        # Scriptix's own form, YYYY-MM-DDTHH:MM:SSZ, is written back exactly from the datetime:
-        # fromisoformat took only ASCII digits, and this layout leaves no other reading of them.
-        if not (
-            exact
-            and (created_text is None or created_text[7::3] == "-T::Z")
-            and (started_text is None or started_text[7::3] == "-T::Z")
-            and (finished_text is None or finished_text[7::3] == "-T::Z")
-            and (updated is finished or updated is created or updated_text[7::3] == "-T::Z")
+def _models(items: Iterable[Any]) -> list[Model]:
+    """Models from their JSON objects, in one loop (one call per page rather than per model)."""
+    found: list[Model] = []
+    append = found.append
+    for data in items:
+        # One flat loop with the checks inlined: it runs for every model of a page, and each Python
+        # operation here costs about as much as decoding a field of the JSON.
+        if type(data) is not dict:
+            if type(data) is not RawModel:
+                raise Malformed(f"a model must be a JSON object, got {type(data).__name__}")
+            data = data.to_dict()
+        # A listing has a few key layouts (one per training state): each is planned once, and each
+        # model is then read by position, in one call.
+        keys = tuple(data)
+        plan = _plans.get(keys)
+        if plan is None:
+            plan = _plan(keys)
+        (
+            model_id,
+            name,
+            description,
+            model_key,
+            language,
+            base_model,
+            code,
+            message,
+            progress,
+            created_text,
+            updated_text,
+            started_text,
+            finished_text,
+            metrics,
+            error,
+        ) = plan[1]((*data.values(), None))
+        # ``exact``: the typed fields give the answer back as it came (see _raw), so its dict need not
+        # be kept. Any value they would not give back exactly clears it.
+        exact = plan[2]
+        if type(name) is not str or (
+            (description is not None and type(description) is not str)
+            or (model_key is not None and type(model_key) is not str)
+            or (language is not None and type(language) is not str)
+            or (base_model is not None and type(base_model) is not str)
+            or (message is not None and type(message) is not str)
         ):
-            exact = False
+            raise _not_text(data)
+        try:
+            # Every documented timestamp carries an offset ("Z"): parsed in C, and aware already.
+            # A model never changed since training ended (or since it was made) has one time twice.
+            created = None if created_text is None else _fromisoformat(created_text)
+            started = None if started_text is None else _fromisoformat(started_text)
+            finished = None if finished_text is None else _fromisoformat(finished_text)
+            if updated_text is None:
+                updated = None
+            elif updated_text == finished_text:
+                updated = finished
+            elif updated_text == created_text:
+                updated = created
+            else:
+                updated = _fromisoformat(updated_text)
+            # Scriptix's own form, YYYY-MM-DDTHH:MM:SSZ, is written back exactly from the datetime:
+            # fromisoformat took only ASCII digits, and this layout leaves no other reading of them.
             if not (
-                (created is None or created.tzinfo is not None)
-                and (updated is None or updated.tzinfo is not None)
-                and (started is None or started.tzinfo is not None)
-                and (finished is None or finished.tzinfo is not None)
-            ):
-                raise ValueError("a timestamp without an offset")
-    except (TypeError, ValueError):
-        exact = False
-        created, updated = _timestamp(created_text, "created_at"), _timestamp(updated_text, "updated_at")
-        started = _timestamp(started_text, "started_training_at")
-        finished = _timestamp(finished_text, "finished_training_at")
-    if progress is not None and type(progress) is not int:
-        if type(progress) is not float or not math.isfinite(progress):
-            raise Malformed(f"'training_progress' must be a finite number, got {progress!r}")
-        progress, exact = round(progress), False
-    if type(code) is int:
-        status = STATUS_BY_CODE.get(code, _UNKNOWN)
-    else:
-        exact = exact and code is None
-        code, status = None, _UNKNOWN
-    if metrics is not None:
-        if type(metrics) is not dict:
-            raise Malformed(f"training_metrics must be a JSON object, got {type(metrics).__name__}")
-        rate, gain = metrics.get("word_error_rate"), metrics.get("accuracy_improvement")
-        if type(rate) is float and type(gain) is float:
-            exact = exact and tuple(metrics) == METRICS_KEYS
-        else:
-            exact = (
                 exact
-                and tuple(metrics) == METRICS_KEYS
-                and (rate is None or type(rate) is float)
-                and (gain is None or type(gain) is float)
-            )
-            rate, gain = _number(rate, "word_error_rate"), _number(gain, "accuracy_improvement")
-        metrics = _new_metrics(rate, gain)
-    if error is not None and type(error) is not str:
-        error, exact = _error_text(error), False
-    details = _new_details(model_key, language, base_model, code, message, progress, started, finished, metrics, error)
-    if type(model_id) is int:
-        model_id = str(model_id)
-    else:
-        model_id, exact = _id(model_id, "model"), False
-    if exact:
-        # Filled here rather than through RawModel.__init__: a call less per model.
-        raw = _new_raw(RawModel)
-        raw._parts = (plan[0], model_id, name, description, created, updated, details)
-    else:
-        raw = data
-    model: Model = _new_model(PROVIDER, model_id, name, description, status, created, updated, details, raw)
-    return model
+                and (created_text is None or created_text[7::3] == "-T::Z")
+                and (started_text is None or started_text[7::3] == "-T::Z")
+                and (finished_text is None or finished_text[7::3] == "-T::Z")
+                and (updated_text is None or updated is finished or updated is created or updated_text[7::3] == "-T::Z")
+            ):
+                exact = False
+                if not (
+                    (created is None or created.tzinfo is not None)
+                    and (updated is None or updated.tzinfo is not None)
+                    and (started is None or started.tzinfo is not None)
+                    and (finished is None or finished.tzinfo is not None)
+                ):
+                    raise ValueError("a timestamp without an offset")
+        except (TypeError, ValueError):
+            exact = False
+            created, updated = _timestamp(created_text, "created_at"), _timestamp(updated_text, "updated_at")
+            started = _timestamp(started_text, "started_training_at")
+            finished = _timestamp(finished_text, "finished_training_at")
+        if progress is not None and type(progress) is not int:
+            if type(progress) is not float or not math.isfinite(progress):
+                raise Malformed(f"'training_progress' must be a finite number, got {progress!r}")
+            progress, exact = round(progress), False
+        if type(code) is int:
+            status = STATUS_BY_CODE.get(code, _UNKNOWN)
+        else:
+            exact = exact and code is None
+            code, status = None, _UNKNOWN
+        if metrics is not None:
+            if type(metrics) is not dict:
+                raise Malformed(f"training_metrics must be a JSON object, got {type(metrics).__name__}")
+            rate, gain = metrics.get("word_error_rate"), metrics.get("accuracy_improvement")
+            if type(rate) is float and type(gain) is float:
+                exact = exact and tuple(metrics) == METRICS_KEYS
+            else:
+                exact = (
+                    exact
+                    and tuple(metrics) == METRICS_KEYS
+                    and (rate is None or type(rate) is float)
+                    and (gain is None or type(gain) is float)
+                )
+                rate, gain = _number(rate, "word_error_rate"), _number(gain, "accuracy_improvement")
+            filled: Any = _new(_MetricsSlots)  # becomes a TrainingMetrics below
+            filled.word_error_rate, filled.accuracy_improvement = rate, gain
+            filled.__class__ = TrainingMetrics
+            metrics = filled
+        if error is not None and type(error) is not str:
+            error, exact = _error_text(error), False
+        # Filled as record_builder would fill them, without a call per record (see _records).
+        details: Any = _new(_DetailsSlots)  # becomes a ScriptixDetails below
+        details.model_key, details.language, details.base_model = model_key, language, base_model
+        details.training_status, details.status_message, details.training_progress = code, message, progress
+        details.started_training_at, details.finished_training_at = started, finished
+        details.training_metrics, details.error = metrics, error
+        details.__class__ = ScriptixDetails
+        if type(model_id) is int:
+            model_id = str(model_id)
+        else:
+            model_id, exact = _id(model_id, "model"), False
+        if exact:
+            # Filled here rather than through RawModel.__init__: a call less per model.
+            raw = _new(RawModel)
+            raw._parts = (plan[0], model_id, name, description, created, updated, details)
+        else:
+            raw = data
+        append(_new_model(PROVIDER, model_id, name, description, status, created, updated, details, raw))
+    return found
+
+
+def _model(data: Any) -> Model:
+    """One model from its JSON object."""
+    return _models((data,))[0]
 
 
 Plan = tuple[tuple[str, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]], bool]
@@ -261,21 +281,19 @@ _PLAN_LIMIT = 64
 
 
 def _plan(keys: tuple[str, ...]) -> Plan:
-    """How to read a model with the keys ``keys`` (remembered, and kept as the last layout seen)."""
-    global _last_plan
-    plan = _plans.get(keys)
-    if plan is None:
-        where = {key: index for index, key in enumerate(keys)}
-        pick = operator.itemgetter(*(where.get(field, len(keys)) for field in FIELDS))
-        plan = (keys, pick, KNOWN.issuperset(keys))
-        if len(_plans) < _PLAN_LIMIT:
-            _plans[keys] = plan
-    _last_plan = plan
+    """How to read a model with the keys ``keys`` (remembered for the next ones, up to a limit)."""
+    where = {key: index for index, key in enumerate(keys)}
+    pick = operator.itemgetter(*(where.get(field, len(keys)) for field in FIELDS))
+    plan = (keys, pick, KNOWN.issuperset(keys))
+    if len(_plans) < _PLAN_LIMIT:
+        _plans[keys] = plan
     return plan
 
 
-_last_plan: Plan = _plan(FIELDS)
-_new_raw = object.__new__
+_new = object.__new__
+# _models fills details and metrics in place, as record_builder would: only while it may.
+if not (_DetailsSlots.fills(ScriptixDetails) and _MetricsSlots.fills(TrainingMetrics)):
+    raise TypeError("ScriptixDetails and TrainingMetrics must stay plain records over their slot bases")
 
 
 def _details(data: Any) -> ScriptixDetails:
@@ -309,21 +327,6 @@ def _metrics(value: Any) -> TrainingMetrics:
 # Argument orders of the builders, as the calls above pass them.
 _new_model = record_builder(
     Model, ("provider", "id", "name", "description", "status", "created_at", "updated_at", "details", "raw")
-)
-_new_details = record_builder(
-    ScriptixDetails,
-    (
-        "model_key",
-        "language",
-        "base_model",
-        "training_status",
-        "status_message",
-        "training_progress",
-        "started_training_at",
-        "finished_training_at",
-        "training_metrics",
-        "error",
-    ),
 )
 _new_metrics = record_builder(TrainingMetrics, ("word_error_rate", "accuracy_improvement"))
 

@@ -38,6 +38,12 @@ class RecordSlots:
 
     __slots__ = ()
 
+    @classmethod
+    def fills(cls, record: type[Any]) -> bool:
+        """Whether an instance of this base, every field set, may become a ``record`` (what builders do)."""
+        fields = attrs.fields(record)
+        return _plain(record, fields) and _holder(record, fields) is cls
+
 
 def record_builder(cls: type[Any], names: Sequence[str]) -> Callable[..., Any]:
     """A function taking the fields ``names`` positionally and returning an instance of ``cls``.

@@ -11,15 +11,10 @@ fails.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-try:
-    import orjson
-except ImportError:  # the fast extra is not installed
-    orjson = None  # type: ignore[assignment]
-
-BACKEND = "orjson" if orjson is not None else "json"
-"""Which decoder ``loads`` uses: ``"orjson"`` or ``"json"``."""
+Loads = Callable[[bytes | str], Any]
 
 
 def stdlib_loads(content: bytes | str) -> Any:
@@ -27,17 +22,29 @@ def stdlib_loads(content: bytes | str) -> Any:
     return json.loads(content)
 
 
-if orjson is not None:
-    _orjson_loads = orjson.loads
-    _OrjsonError = orjson.JSONDecodeError
+def _orjson_loads() -> Loads | None:
+    """orjson's decoder with the standard library behind it, or None when orjson is not installed."""
+    try:
+        import orjson
+    except ImportError:  # the fast extra is not installed
+        return None
+    decode, refused = orjson.loads, orjson.JSONDecodeError
 
     def orjson_loads(content: bytes | str) -> Any:
         """Decode ``content`` with orjson, or with ``json.loads`` when orjson refuses it."""
         try:
-            return _orjson_loads(content)
-        except _OrjsonError:
+            return decode(content)
+        except refused:
             return json.loads(content)
 
-    loads = orjson_loads
-else:
-    loads = stdlib_loads
+    return orjson_loads
+
+
+orjson_loads = _orjson_loads()
+"""orjson's decoder (falling back on ``json.loads``), or None when orjson is not installed."""
+
+loads: Loads = orjson_loads or stdlib_loads
+"""The decoder every answer goes through (tests swap it to check both)."""
+
+BACKEND = "orjson" if orjson_loads is not None else "json"
+"""Which decoder ``loads`` is: ``"orjson"`` or ``"json"``."""

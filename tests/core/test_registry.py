@@ -189,7 +189,6 @@ def test_secrets_never_reach_logs_errors_or_reprs(toy: Path, caplog: pytest.LogC
 def test_a_success_body_is_decoded_once(toy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The engine checks a JSON answer is whole and hands the decoded body on to the provider."""
     import modelreg._json as json_module
-
     import modelreg.provider as provider_module
 
     calls: list[int] = []
