@@ -185,6 +185,7 @@ class Engine:
             outcome = yield Send(request, operation, slot_timeout, prepare)
             if isinstance(outcome, ModelRegError):
                 raise outcome  # from prepare: nothing was sent
+            self.pacer.observe(outcome)  # a served sandbox says so: then no client-side rate windows
             if logger.isEnabledFor(logging.DEBUG):
                 self._log(request, outcome, attempt, started)
             if idempotent and _unreadable(outcome):

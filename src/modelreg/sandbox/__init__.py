@@ -8,9 +8,10 @@ from modelreg.sandbox._clock import Clock, VirtualClock, WallClock
 from modelreg.sandbox._faults import Fault, FaultPlan
 from modelreg.sandbox._router import route
 from modelreg.sandbox._store import MemoryStore, SqliteStore, Store
-from modelreg.sandbox._transport import SandboxTransport, asgi_app
+from modelreg.sandbox._transport import SANDBOX_HEADER, SandboxTransport, asgi_app
 
 __all__ = [
+    "SANDBOX_HEADER",
     "Clock",
     "Fault",
     "FaultPlan",

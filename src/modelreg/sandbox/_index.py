@@ -171,6 +171,13 @@ class Ordering:
     def __len__(self) -> int:
         return len(self._all)
 
+    def load(self, rows: Iterable[tuple[int, str]]) -> None:
+        """Record a whole table at once, as (sequence number, key) pairs (the ordering must be empty)."""
+        for seq, key in rows:
+            self.seq_of[key] = seq
+            self.key_of[seq] = key
+        self._all = SortedInts(self.key_of)
+
     def add(self, key: str, seq: int, doc: Mapping[str, Any]) -> None:
         """Record a new document (``key`` not present yet) at sequence number ``seq``."""
         self.seq_of[key] = seq
