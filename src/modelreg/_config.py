@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modelreg.errors import ConfigurationError
-from modelreg.provider import Config, Provider
+
+if TYPE_CHECKING:
+    from modelreg.provider import Config, Provider
 
 SANDBOX_SECRET = "sandbox-{name}"  # noqa: S105 - a placeholder the emulators accept, not a credential
 """Placeholder for a required credential in sandbox mode: the emulators accept any value."""
@@ -58,6 +60,8 @@ def resolve_config(
             f"{cls.name} base_url must start with http:// or https://, got {url!r}", provider=cls.name
         )
     secret_names = frozenset(s.name for s in cls.settings if s.secret)
+    from modelreg.provider import Config  # with httpx: not needed to list missing settings
+
     config = Config(cls.name, url.rstrip("/"), values, secret_names)
     cls.check_config(config)
     return config

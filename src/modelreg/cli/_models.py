@@ -30,11 +30,7 @@ def vendor_filters() -> dict[str, list[str]]:
 
 
 def filter_options(func: F) -> F:
-    """Add the listing options: --provider, --status, --search, one per vendor filter, --filter."""
-    for key, owners in reversed(list(vendor_filters().items())):
-        func = click.option(
-            _params.option_name(key), key, metavar="VALUE", help=f"Filter by {key} ({', '.join(owners)})."
-        )(func)
+    """Add the listing options: --provider, --status, --search, --filter; ``FilteredCommand`` adds the vendors'."""
     decorators = [
         click.option("-p", "--provider", "providers", multiple=True, help="Only this provider (repeatable)."),
         click.option("--status", type=click.Choice([s.value for s in ModelStatus]), help="Only models in this status."),
@@ -44,6 +40,27 @@ def filter_options(func: F) -> F:
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
+
+
+class FilteredCommand(click.Command):
+    """A command with ``filter_options``, plus one option per vendor filter (``--language``...) after ``--filter``.
+
+    Finding the vendors' filters loads every provider plugin: they are added when the command is
+    parsed or its help shown, not when ``modelreg --help`` lists the commands.
+    """
+
+    vendor_options_added = False
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """The command's parameters, the vendor filter options included."""
+        if not self.vendor_options_added:
+            self.vendor_options_added = True
+            after = next(index for index, param in enumerate(self.params) if param.name == "extra") + 1
+            self.params[after:after] = [
+                click.Option([_params.option_name(key), key], metavar="VALUE", help=f"Filter by {key} ({by}).")
+                for key, by in ((key, ", ".join(owners)) for key, owners in vendor_filters().items())
+            ]
+        return super().get_params(ctx)
 
 
 class Listing:
@@ -107,7 +124,7 @@ class Listing:
 def register(cli: click.Group) -> None:
     """Add ``list``, ``get``, ``create`` and ``update`` to ``cli``."""
 
-    @cli.command("list")
+    @cli.command("list", cls=FilteredCommand)
     @filter_options
     @click.option("--limit", type=click.IntRange(min=0), help="At most this many models in all.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,7 +10,9 @@ from modelreg._config import missing_settings
 from modelreg._plugins import provider_classes
 from modelreg.cli import _output
 from modelreg.cli._session import Session
-from modelreg.provider import Provider
+
+if TYPE_CHECKING:
+    from modelreg.provider import Provider
 
 CORE_OPERATIONS = (
     ("list", "list_page"),
@@ -26,6 +28,8 @@ CORE_OPERATIONS = (
 
 def operations(cls: type[Provider]) -> list[str]:
     """The operations a provider class offers: the common ones it implements, then its own."""
+    from modelreg.provider import Provider
+
     common = [name for name, method in CORE_OPERATIONS if getattr(cls, method) is not getattr(Provider, method)]
     return common + [name for name in cls.extra_operations if name not in common]
 

@@ -15,9 +15,8 @@ from typing import Any
 import click
 
 from modelreg._plugins import provider_classes
-from modelreg.cli import _output, _state
+from modelreg.cli import _output
 from modelreg.cli._session import Session
-from modelreg.sandbox import asgi_app
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -78,6 +77,9 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def reset_command(session: Session, yes: bool, empty: bool) -> None:
         """Forget every sandbox model and start again from the seed models."""
+        # The sandboxes' state loads when a sandbox command runs, not to show --help.
+        from modelreg.cli import _state
+
         if not yes:
             click.confirm(f"Reset the sandboxes in {_state.sandbox_dir()}?", default=False, abort=True, err=True)
         sandboxes = session.sandboxes()
@@ -94,6 +96,8 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def info_command(session: Session, as_json: bool) -> None:
         """Show where the sandbox state lives and how far its clock is ahead."""
+        from modelreg.cli import _state
+
         clock = session.clock
         info = {
             "state_dir": str(_state.state_dir()),
@@ -133,6 +137,8 @@ def register(cli: click.Group) -> None:
         sandboxes = session.sandboxes()
         if not sandboxes:
             raise click.ClickException("no installed provider ships a sandbox")
+        from modelreg.sandbox import asgi_app
+
         app = prefixed_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
         classes = provider_classes()
         for name in sandboxes:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
-from modelreg import ConfigurationError, ModelRegistry, Registries, connect, parse_ref
+from modelreg import ConfigurationError, parse_ref
 from modelreg._config import missing_settings
 from modelreg._plugins import provider_classes
-from modelreg.cli import _state
-from modelreg.sandbox import Sandbox
+
+if TYPE_CHECKING:
+    from modelreg import ModelRegistry, Registries
+    from modelreg.cli._state import SandboxClock
+    from modelreg.sandbox import Sandbox
 
 SANDBOX_HINT = "or add --sandbox to try the built-in emulators"
 
@@ -21,21 +25,27 @@ class Session:
     def __init__(self, *, sandbox: bool, verbose: int) -> None:
         self.sandbox = sandbox
         self.verbose = verbose
-        self._clock: _state.SandboxClock | None = None
+        self._clock: SandboxClock | None = None
         self._sandboxes: dict[str, Sandbox] | None = None
         self._no_sandbox: dict[str, str] = {}
         self._registries: Registries | None = None
 
     @property
-    def clock(self) -> _state.SandboxClock:
+    def clock(self) -> SandboxClock:
         """The clock every sandbox of this invocation shares."""
         if self._clock is None:
+            # The registries, sandboxes and their state load when a command first needs them:
+            # ``modelreg --help`` stays quick.
+            from modelreg.cli import _state
+
             self._clock = _state.open_clock()
         return self._clock
 
     def sandboxes(self) -> dict[str, Sandbox]:
         """The persistent sandbox of each installed provider that has one (opened once)."""
         if self._sandboxes is None:
+            from modelreg.cli import _state
+
             self._sandboxes, self._no_sandbox = _state.open_sandboxes(self.clock)
         return self._sandboxes
 
@@ -43,6 +53,8 @@ class Session:
         """Every provider that can be reached: configured ones, or every sandbox with ``--sandbox``."""
         if self._registries is not None:
             return self._registries
+        from modelreg import Registries, connect
+
         connected: dict[str, ModelRegistry] = {}
         skipped: dict[str, str] = {}
         if self.sandbox:
@@ -97,6 +109,8 @@ class Session:
         if self._registries is not None:
             self._registries.close()
         if self._sandboxes is not None:
+            from modelreg.cli import _state
+
             _state.close_sandboxes(self._sandboxes)
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from modelreg import Model, ModelRegistry, ModelStatus, UnsupportedOperation
+from modelreg import Model, ModelStatus, UnsupportedOperation
 from modelreg._plugins import provider_classes
 from modelreg.cli import _output, _params
 from modelreg.cli._providers import operations
 from modelreg.cli._session import Session
+
+if TYPE_CHECKING:
+    from modelreg import ModelRegistry
 
 EXIT_INTERRUPTED = 130
 """The shell's convention for a command stopped by Ctrl-C."""
