@@ -6,11 +6,11 @@ Two set-ups, as users meet them:
 - **served**: ``modelreg sandbox serve`` in a subprocess (uvicorn, the CLI's SQLite store), and a
   plain ``httpx.Client`` talking to it over 127.0.0.1.
 
-The store is filled to the size through the emulator itself (``insert``), then ``CREATES`` models
-are created one after the other and ``PAGES`` list pages of 100 are read, spread evenly over the
-whole listing (the first, the last and the ones between), each page once. The figures are the
-wall time per create and per listed model, the least of ``rounds`` rounds; the targets compare
-50,000 with 2,000 models in the same run.
+The store is filled to the size through the emulator itself (``insert``), then in each round
+``CREATES`` models are created one after the other and ``PAGES`` list pages of 100 are read,
+spread evenly over the whole listing (the first, the last and the ones between). The figures
+are the cost per create and per listed model, the least of the rounds (which alternate between
+the sizes); the targets compare 50,000 with 2,000 models in the same run.
 """
 
 from __future__ import annotations
@@ -54,54 +54,73 @@ def pages_to_read(total: int) -> list[int]:
     return sorted({1 + round(i * (last - 1) / (PAGES - 1)) for i in range(PAGES)})
 
 
-def in_process(count: int) -> dict[str, float]:
-    """Seconds per create and per listed model through a registry over an in-memory sandbox of ``count`` models."""
-    sandbox = provider_class("scriptix").sandbox(store=MemoryStore())
-    fill(sandbox, count)
-    with modelreg.connect("scriptix", sandbox=sandbox) as reg:
-        started = time.perf_counter()
-        for n in range(CREATES):
-            reg.create(name=f"New {n}", language="en")
-        per_create = (time.perf_counter() - started) / CREATES
-        listed = 0
-        started = time.perf_counter()
-        for number in pages_to_read(count + CREATES):
-            listed += len(reg.list_page(number, page_size=PAGE_SIZE).items)
-        per_listed = (time.perf_counter() - started) / listed
-    return {"create": per_create, "listed model": per_listed}
+class InProcess:
+    """A registry over an in-memory sandbox of ``count`` models (what ``connect(..., sandbox=True)`` makes)."""
 
-
-def served(count: int) -> dict[str, float]:
-    """The same through ``modelreg sandbox serve`` (SQLite store) and a plain httpx client."""
-    with tempfile.TemporaryDirectory() as state:
-        path = Path(state) / "sandbox" / "scriptix.sqlite3"
-        store = SqliteStore(path)
-        sandbox = provider_class("scriptix").sandbox(store=store)
+    def __init__(self, count: int) -> None:
+        self.count = count
+        sandbox = provider_class("scriptix").sandbox(store=MemoryStore())
         fill(sandbox, count)
+        self.registry = modelreg.connect("scriptix", sandbox=sandbox)
+        self.created = 0
+
+    def measure(self) -> dict[str, float]:
+        """CPU seconds per create and per listed model (one process: its CPU time is all there is)."""
+        started = time.process_time()
+        for _ in range(CREATES):
+            self.created += 1
+            self.registry.create(name=f"New {self.created}", language="en")
+        per_create = (time.process_time() - started) / CREATES
+        listed = 0
+        started = time.process_time()
+        for number in pages_to_read(self.count):
+            listed += len(self.registry.list_page(number, page_size=PAGE_SIZE).items)
+        return {"create": per_create, "listed model": (time.process_time() - started) / listed}
+
+    def close(self) -> None:
+        """Close the registry."""
+        self.registry.close()
+
+
+class Served:
+    """``modelreg sandbox serve`` over a SQLite store of ``count`` models, and a plain httpx client."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.state = tempfile.TemporaryDirectory()
+        store = SqliteStore(Path(self.state.name) / "sandbox" / "scriptix.sqlite3")
+        fill(provider_class("scriptix").sandbox(store=store), count)
         store.put("modelreg-cli", "state", {"seeded": False, "at": time.time()})
         store.close()
         port = _free_port()
-        env = {**os.environ, "MODELREG_STATE_DIR": state, "MODELREG_PLUGINS": "scriptix"}
+        env = {**os.environ, "MODELREG_STATE_DIR": self.state.name, "MODELREG_PLUGINS": "scriptix"}
         command = [sys.executable, "-m", "modelreg", "sandbox", "serve", "--port", str(port)]
-        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}/scriptix/api/v3/custom_models"
-            with httpx.Client(headers={"authorization": "Bearer bench"}, timeout=120) as client:
-                _wait(client, base)
-                started = time.perf_counter()
-                for n in range(CREATES):
-                    client.post(base, json={"name": f"New {n}", "language": "en"}).raise_for_status()
-                per_create = (time.perf_counter() - started) / CREATES
-                listed = 0
-                started = time.perf_counter()
-                for number in pages_to_read(count + CREATES):
-                    answer = client.get(base, params={"page": number, "per_page": PAGE_SIZE})
-                    listed += len(answer.raise_for_status().json()["result"])
-                per_listed = (time.perf_counter() - started) / listed
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    return {"create": per_create, "listed model": per_listed}
+        self.server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}/scriptix/api/v3/custom_models"
+        self.client = httpx.Client(headers={"authorization": "Bearer bench"}, timeout=120)
+        _wait(self.client, self.url)
+        self.created = 0
+
+    def measure(self) -> dict[str, float]:
+        """Wall seconds per create and per listed model, as the client sees them."""
+        started = time.perf_counter()
+        for _ in range(CREATES):
+            self.created += 1
+            self.client.post(self.url, json={"name": f"New {self.created}", "language": "en"}).raise_for_status()
+        per_create = (time.perf_counter() - started) / CREATES
+        listed = 0
+        started = time.perf_counter()
+        for number in pages_to_read(self.count):
+            answer = self.client.get(self.url, params={"page": number, "per_page": PAGE_SIZE})
+            listed += len(answer.raise_for_status().json()["result"])
+        return {"create": per_create, "listed model": (time.perf_counter() - started) / listed}
+
+    def close(self) -> None:
+        """Stop the server and remove its state."""
+        self.client.close()
+        self.server.terminate()
+        self.server.wait(timeout=30)
+        self.state.cleanup()
 
 
 def _free_port() -> int:
@@ -129,10 +148,19 @@ def run(*, rounds: int = 3, sizes: tuple[int, ...] = SIZES) -> Result:
         f"sandbox scaling: Scriptix emulator, {CREATES} creates and {PAGES} list pages of {PAGE_SIZE} at each size",
         ["set-up", "operation", *[f"{n:,} models" for n in sizes], "growth"],
     )
-    for label, measure in (("in process", in_process), ("served", served)):
-        figures = {size: [measure(size) for _ in range(rounds)] for size in sizes}
+    for label, kind in (("in process", InProcess), ("served", Served)):
+        setups = [kind(size) for size in sizes]
+        try:
+            # Rounds alternate between the sizes, so that a busy neighbour slows each about equally.
+            figures: list[list[dict[str, float]]] = [[] for _ in sizes]
+            for _ in range(rounds):
+                for index, setup in enumerate(setups):
+                    figures[index].append(setup.measure())
+        finally:
+            for setup in setups:
+                setup.close()
         for operation, bound in TARGETS.items():
-            costs = [min(run[operation] for run in figures[size]) for size in sizes]
+            costs = [min(run[operation] for run in runs) for runs in figures]
             growth = costs[-1] / costs[0]
             result.rows.append([label, operation, *[f"{cost * 1e6:,.0f} us" for cost in costs], f"{growth:.2f}x"])
             result.check(
@@ -141,8 +169,9 @@ def run(*, rounds: int = 3, sizes: tuple[int, ...] = SIZES) -> Result:
                 f"{growth:.2f}x",
             )
     result.notes.append(
-        f"wall time per operation, least of {rounds} rounds; in process: a "
-        "registry (modelreg.connect) over the emulator's in-memory store; served: `modelreg sandbox serve` "
-        "(uvicorn, SQLite store) and a plain httpx client; pages read spread evenly over the whole listing"
+        f"least of {rounds} rounds, the sizes alternating; in process: CPU time of a registry "
+        "(modelreg.connect) over the emulator's in-memory store; served: wall time of a plain httpx client "
+        "against `modelreg sandbox serve` (uvicorn, the CLI's SQLite store) on 127.0.0.1; list pages read "
+        "spread evenly over the whole listing"
     )
     return result
