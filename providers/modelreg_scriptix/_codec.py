@@ -1,10 +1,12 @@
 """Wire conversion for Scriptix, in one place: JSON bodies to records on an explicit cattrs converter.
 
 ``configure_converter(converter)`` registers one hand-written structure hook per record (and
-unstructures timestamps the way Scriptix writes them). The model hook is one flat function that
-fills the records through builders generated from their fields (``modelreg.provider.record_builder``), which keeps
-normalizing a page of models at about a third of ``json.loads``'s speed. A body that is not the
-documented shape raises ``ProtocolError`` naming the field, never ``KeyError``/``TypeError``.
+unstructures timestamps the way Scriptix writes them). Models are read by one flat loop per page
+(``_models``): each key layout is planned once and each model read by position, the records are
+filled through their plain slot bases (``modelreg.provider.RecordSlots``), and ``raw`` is a
+``RawModel`` rebuilt from the typed fields whenever they hold everything the answer said (see
+``_raw``). A body that is not the documented shape raises ``ProtocolError`` naming the field,
+never ``KeyError``/``TypeError``.
 """
 
 from __future__ import annotations
