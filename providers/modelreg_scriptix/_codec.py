@@ -244,14 +244,14 @@ def _models(items: Iterable[Any]) -> list[Model]:
                     and (gain is None or type(gain) is float)
                 )
                 rate, gain = _number(rate, "word_error_rate"), _number(gain, "accuracy_improvement")
-            filled: Any = _new(_MetricsSlots)  # becomes a TrainingMetrics below
+            filled: Any = _MetricsSlots()  # becomes a TrainingMetrics below
             filled.word_error_rate, filled.accuracy_improvement = rate, gain
             filled.__class__ = TrainingMetrics
             metrics = filled
         if error is not None and type(error) is not str:
             error, exact = _error_text(error), False
         # Filled as record_builder would fill them, without a call per record (see _records).
-        details: Any = _new(_DetailsSlots)  # becomes a ScriptixDetails below
+        details: Any = _DetailsSlots()  # becomes a ScriptixDetails below
         details.model_key, details.language, details.base_model = model_key, language, base_model
         details.training_status, details.status_message, details.training_progress = code, message, progress
         details.started_training_at, details.finished_training_at = started, finished
