@@ -26,7 +26,7 @@ def suites(quick: bool) -> dict[str, Callable[[], Result]]:
     """Every benchmark by name, set up for a full or a quick run."""
     return {
         "list-all": lambda: list_all.run(repeat=2 if quick else 5),
-        "normalization": lambda: normalization.run(repeat=2 if quick else 5),
+        "normalization": lambda: normalization.run(repeat=5 if quick else 31),
         "overhead": lambda: overhead.run(repeat=2 if quick else 5),
         "memory": lambda: memory.run(runs=1 if quick else 2),
         "sandbox": lambda: sandbox_scaling.run(rounds=1 if quick else 3),

@@ -26,6 +26,7 @@ from modelreg.provider import excerpt, parse_timestamp, read_json, record_builde
 from modelreg_scriptix._raw import FIELDS, KNOWN, METRICS_KEYS, RawModel
 from modelreg_scriptix._records import (
     STATUS_BY_CODE,
+    STATUS_MESSAGES,
     ScriptixDetails,
     TrainingData,
     TrainingDataUpload,
@@ -143,7 +144,7 @@ def _page(body: Any, number: int, page_size: int) -> Page[Model]:
 def _models(items: Iterable[Any]) -> list[Model]:
     """Models from their JSON objects, in one loop (one call per page rather than per model)."""
     found: list[Model] = []
-    append = found.append
+    append, shared = found.append, _VOCABULARY.get
     for data in items:
         # One flat loop with the checks inlined: it runs for every model of a page, and each Python
         # operation here costs about as much as decoding a field of the JSON.
@@ -185,6 +186,9 @@ def _models(items: Iterable[Any]) -> list[Model]:
             or (message is not None and type(message) is not str)
         ):
             raise _not_text(data)
+        # The same few status messages recur in every page: a kept model holds the one shared copy
+        # of a documented message rather than its own (the longest text most models have).
+        message = shared(message, message)
         try:
             # Every documented timestamp carries an offset ("Z"): parsed in C, and aware already.
             # A model never changed since training ended (or since it was made) has one time twice.
@@ -264,7 +268,8 @@ def _models(items: Iterable[Any]) -> list[Model]:
         if exact:
             # Filled here rather than through RawModel.__init__: a call less per model.
             raw = _new(RawModel)
-            raw._parts = (plan[0], model_id, name, description, created, updated, details)
+            raw._keys, raw._id, raw._name, raw._description = plan[0], model_id, name, description
+            raw._created, raw._updated, raw._details = created, updated, details
         else:
             raw = data
         append(_new_model(PROVIDER, model_id, name, description, status, created, updated, details, raw))
@@ -293,6 +298,8 @@ def _plan(keys: tuple[str, ...]) -> Plan:
 
 
 _new = object.__new__
+_VOCABULARY: dict[str | None, str | None] = {text: text for text in STATUS_MESSAGES}
+"""The documented status messages, each one string object that every model shares."""
 # _models fills details and metrics in place, as record_builder would: only while it may.
 if not (_DetailsSlots.fills(ScriptixDetails) and _MetricsSlots.fills(TrainingMetrics)):
     raise TypeError("ScriptixDetails and TrainingMetrics must stay plain records over their slot bases")

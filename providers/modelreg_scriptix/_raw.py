@@ -46,7 +46,7 @@ METRICS_KEYS = ("word_error_rate", "accuracy_improvement")
 class RawModel(Mapping[str, Any]):
     """A Scriptix model's JSON as received, each value rebuilt from the typed fields when it is read."""
 
-    __slots__ = ("_parts",)
+    __slots__ = ("_created", "_description", "_details", "_id", "_keys", "_name", "_updated")
 
     def __init__(
         self,
@@ -58,23 +58,24 @@ class RawModel(Mapping[str, Any]):
         updated: datetime | None,
         details: ScriptixDetails,
     ) -> None:
-        # One tuple, so that the codec can make one with a single store (see _codec._model).
-        self._parts: Parts = (keys, model_id, name, description, created, updated, details)
+        # The codec fills these slots itself (see _codec._models), a call less per model.
+        self._keys, self._id, self._name, self._description = keys, model_id, name, description
+        self._created, self._updated, self._details = created, updated, details
 
     def __getitem__(self, key: str) -> Any:
-        keys, model_id, name, description, created, updated, details = self._parts
-        if key not in keys:
+        if key not in self._keys:
             raise KeyError(key)
         if key == "id":
-            return int(model_id)
+            return int(self._id)
         if key == "name":
-            return name
+            return self._name
         if key == "description":
-            return description
+            return self._description
         if key == "created_at":
-            return _stamp(created)
+            return _stamp(self._created)
         if key == "updated_at":
-            return _stamp(updated)
+            return _stamp(self._updated)
+        details = self._details
         if key in ("started_training_at", "finished_training_at"):
             return _stamp(getattr(details, key))
         if key == "training_metrics":
@@ -83,24 +84,20 @@ class RawModel(Mapping[str, Any]):
         return getattr(details, key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._parts[0])
+        return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(self._parts[0])
+        return len(self._keys)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._parts[0]
+        return key in self._keys
 
     def __repr__(self) -> str:
         return repr(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """A new dict equal to the JSON as received, keys in the order received."""
-        return {key: self[key] for key in self._parts[0]}
-
-
-Parts = tuple[tuple[str, ...], str, str, "str | None", "datetime | None", "datetime | None", ScriptixDetails]
-"""What a ``RawModel`` holds: the key layout, then the model's id, name, description, times and details."""
+        return {key: self[key] for key in self._keys}
 
 
 def _stamp(value: datetime | None) -> str | None:

@@ -26,6 +26,15 @@ LANGUAGES: tuple[str, ...] = (
 BASE_MODELS: tuple[str, ...] = ("general", "medical", "legal", "technical")
 """The base model types a custom model starts from; ``general`` is the default."""
 
+STATUS_MESSAGES: tuple[str, ...] = (
+    "Model created. Upload training data to begin.",
+    "Data uploaded. Ready to start training.",
+    "Training started successfully",
+    "Training in progress...",
+    "Training completed successfully",
+)
+"""The ``status_message`` texts the docs show, one per step of a model's life."""
+
 DATA_KINDS: tuple[str, ...] = ("train", "test")
 """The kinds of training data an upload declares in its ``type`` field."""
 
