@@ -7,22 +7,26 @@ common operations plus ``upload_training_data``, ``training_data``, ``get_traini
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import modelreg
-from modelreg.provider import Provider
-from modelreg_scriptix._codec import configure_converter, make_converter
-from modelreg_scriptix._errors import TrainingFailed, TrainingTimedOut
-from modelreg_scriptix._provider import ScriptixProvider
-from modelreg_scriptix._records import (
-    BASE_MODELS,
-    LANGUAGES,
-    ScriptixDetails,
-    TrainingData,
-    TrainingDataUpload,
-    TrainingMetrics,
-)
-from modelreg_scriptix._sandbox import ScriptixSandbox
+
+if TYPE_CHECKING:
+    from modelreg.provider import Provider
+    from modelreg_scriptix._codec import configure_converter, make_converter
+    from modelreg_scriptix._errors import TrainingFailed, TrainingTimedOut
+    from modelreg_scriptix._provider import ScriptixProvider
+    from modelreg_scriptix._records import (
+        BASE_MODELS,
+        LANGUAGES,
+        ScriptixDetails,
+        TrainingData,
+        TrainingDataUpload,
+        TrainingMetrics,
+    )
+    from modelreg_scriptix._sandbox import ScriptixSandbox
 
 __all__ = [
     "BASE_MODELS",
@@ -40,8 +44,41 @@ __all__ = [
     "register_providers",
 ]
 
+# Each name loads its module on first use: loading the plugin (every ``modelreg`` command, its
+# --help included) costs nothing until the provider is used, and the emulator loads only when
+# ``ScriptixProvider.sandbox()`` (or this package's ``ScriptixSandbox``) is asked for.
+_MODULES = {
+    "configure_converter": "_codec",
+    "make_converter": "_codec",
+    "TrainingFailed": "_errors",
+    "TrainingTimedOut": "_errors",
+    "ScriptixProvider": "_provider",
+    "BASE_MODELS": "_records",
+    "LANGUAGES": "_records",
+    "ScriptixDetails": "_records",
+    "TrainingData": "_records",
+    "TrainingDataUpload": "_records",
+    "TrainingMetrics": "_records",
+    "ScriptixSandbox": "_sandbox",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'modelreg_scriptix' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"modelreg_scriptix.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 @modelreg.hookimpl
 def register_providers(register: Callable[[type[Provider]], None]) -> None:
     """Register the Scriptix provider."""
+    from modelreg_scriptix._provider import ScriptixProvider
+
     register(ScriptixProvider)

@@ -8,28 +8,25 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import modelreg
-from modelreg.provider import Provider
-from modelreg_selise._codec import configure_converter
-from modelreg_selise._provider import SeliseProvider
-from modelreg_selise._records import (
-    AgentModel,
-    CatalogueEntry,
-    CatalogueUpdate,
-    NewModel,
-    SeliseDetails,
-    Validation,
-)
-from modelreg_selise._sandbox import SeliseSandbox
 
-
-@modelreg.hookimpl
-def register_providers(register: Callable[[type[Provider]], None]) -> None:
-    """Register the SELISE Blocks provider."""
-    register(SeliseProvider)
-
+if TYPE_CHECKING:
+    from modelreg.provider import Provider
+    from modelreg_selise._codec import configure_converter
+    from modelreg_selise._provider import SeliseProvider
+    from modelreg_selise._records import (
+        AgentModel,
+        CatalogueEntry,
+        CatalogueUpdate,
+        NewModel,
+        SeliseDetails,
+        Validation,
+    )
+    from modelreg_selise._sandbox import SeliseSandbox
 
 __all__ = [
     "AgentModel",
@@ -43,3 +40,38 @@ __all__ = [
     "configure_converter",
     "register_providers",
 ]
+
+# Each name loads its module on first use: loading the plugin costs nothing until the provider is
+# used, and the emulator loads only when ``SeliseProvider.sandbox()`` (or ``SeliseSandbox``) is.
+_MODULES = {
+    "configure_converter": "_codec",
+    "SeliseProvider": "_provider",
+    "AgentModel": "_records",
+    "CatalogueEntry": "_records",
+    "CatalogueUpdate": "_records",
+    "NewModel": "_records",
+    "SeliseDetails": "_records",
+    "Validation": "_records",
+    "SeliseSandbox": "_sandbox",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'modelreg_selise' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"modelreg_selise.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+@modelreg.hookimpl
+def register_providers(register: Callable[[type[Provider]], None]) -> None:
+    """Register the SELISE Blocks provider."""
+    from modelreg_selise._provider import SeliseProvider
+
+    register(SeliseProvider)

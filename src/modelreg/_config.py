@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import urllib.parse
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from modelreg.errors import ConfigurationError
-from modelreg.provider import Config, Provider
-from modelreg.sandbox import SANDBOX_SECRET
+
+if TYPE_CHECKING:
+    from modelreg.provider import Config, Provider
+
+from modelreg._placeholder import SANDBOX_SECRET
+
+__all__ = ["SANDBOX_SECRET", "check_secure", "missing_settings", "resolve_config"]
 
 
 def resolve_config(
@@ -59,6 +63,8 @@ def resolve_config(
             f"{cls.name} base_url must start with http:// or https://, got {url!r}", provider=cls.name
         )
     secret_names = frozenset(s.name for s in cls.settings if s.secret)
+    from modelreg.provider import Config  # with httpx: not needed to list missing settings
+
     config = Config(cls.name, url.rstrip("/"), values, secret_names)
     cls.check_config(config)
     return config
@@ -70,12 +76,12 @@ INSECURE_ENV = "MODELREG_ALLOW_INSECURE"
 
 def check_secure(config: Config, allow_insecure: bool) -> None:
     """Refuse an ``http://`` base URL to a host that is not loopback, unless the user opted in."""
-    url = httpx.URL(config.base_url)
-    if url.scheme != "http" or _loopback(url.host) or allow_insecure:
+    url = urllib.parse.urlsplit(config.base_url)
+    if url.scheme != "http" or _loopback(url.hostname or "") or allow_insecure:
         return
     if os.environ.get(INSECURE_ENV, "").strip().lower() in ("1", "true", "yes"):
         return
-    shown = str(url.copy_with(query=None))
+    shown = url._replace(query="", fragment="").geturl()
     for secret in config.secrets():
         shown = shown.replace(secret, "***")
     raise ConfigurationError(

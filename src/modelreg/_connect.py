@@ -121,7 +121,9 @@ def _parts(
     if emulator is not None:
         pacer = Pacer(merged, pace=pace)
     else:
-        pacer = shared_pacer(cls.name, config.base_url, config.secrets(), merged, transport=transport)
+        pacer = shared_pacer(
+            cls.name, config.base_url, config.secrets(), merged, transport=transport, learn=limits is None
+        )
     policy = RetryPolicy(max_retries=max_retries, now=wall)
     engine = Engine(
         provider,

@@ -9,7 +9,6 @@ authentication, pacing, retries with backoff, deadlines, error mapping, logging 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import time
 from collections.abc import Callable, Generator
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
+from modelreg import _json
 from modelreg._pacing import Pacer
 from modelreg._redact import Redactor
 from modelreg._relay import relay
@@ -200,6 +200,7 @@ class Engine:
             )
             if isinstance(outcome, ModelRegError):
                 raise outcome  # from prepare: nothing was sent
+            self.pacer.observe(outcome)  # a served sandbox says so: then no client-side rate windows
             if logger.isEnabledFor(logging.DEBUG):
                 self._log(request, outcome, attempt, started)
             if idempotent and _unreadable(outcome):
@@ -351,7 +352,7 @@ def _unreadable(outcome: httpx.Response | Exception) -> bool:
     if "json" not in outcome.headers.get("content-type", ""):
         return False
     try:
-        outcome.extensions[PARSED_JSON] = (json.loads(outcome.content),)
+        outcome.extensions[PARSED_JSON] = (_json.loads(outcome.content),)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return True
     return False

@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from modelreg._builders import RecordSlots
+
 T = TypeVar("T")
 
 
@@ -27,8 +29,25 @@ class ModelStatus(str, enum.Enum):
         return self.value
 
 
+class _ModelSlots(RecordSlots):
+    """Where a ``Model``'s fields live: a plain base lets codecs fill models at C speed (see ``_builders``)."""
+
+    __slots__ = (
+        "__weakref__",
+        "created_at",
+        "description",
+        "details",
+        "id",
+        "name",
+        "provider",
+        "raw",
+        "status",
+        "updated_at",
+    )
+
+
 @attrs.frozen(kw_only=True)
-class Model:
+class Model(_ModelSlots):
     """One custom model at one vendor, normalized; ``details`` and ``raw`` keep the rest."""
 
     provider: str

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import attrs
 import httpx
 
-from modelreg._builders import record_builder
+from modelreg import _json
+from modelreg._builders import RecordSlots, record_builder
+from modelreg._json import BACKEND as JSON_BACKEND
 from modelreg._records import Deletion, Issue, Limit, Model, Page
 from modelreg.errors import (
     APIError,
@@ -40,11 +42,13 @@ if TYPE_CHECKING:
     from modelreg.sandbox import Sandbox
 
 __all__ = [
+    "JSON_BACKEND",
     "Config",
     "Flow",
     "Limit",
     "Pause",
     "Provider",
+    "RecordSlots",
     "Setting",
     "check_known",
     "excerpt",
@@ -337,7 +341,7 @@ def read_json(response: httpx.Response, provider: str) -> Any:
     if parsed is not None:
         return parsed[0]
     try:
-        return json.loads(response.content)
+        return _json.loads(response.content)
     # RecursionError: JSON nested deeper than the interpreter's recursion limit.
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ProtocolError(

@@ -14,21 +14,23 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import modelreg
-from modelreg import Action, ActionKind, ApplyOutcome, Plan
 from modelreg.cli import _output
 from modelreg.cli._session import Session
 
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from modelreg import Action, ApplyOutcome, Plan
+
 EXIT_PENDING = 3
 """``plan --check``: the providers differ from the manifest."""
+# By the kinds' values: ``ActionKind`` loads with the registries, which ``--help`` does not need.
 STYLES = {
-    ActionKind.CREATE: "green",
-    ActionKind.UPDATE: "yellow",
-    ActionKind.REPLACE: "bold magenta",
-    ActionKind.DELETE: "bold red",
-    ActionKind.NOOP: "dim",
+    "create": "green",
+    "update": "yellow",
+    "replace": "bold magenta",
+    "delete": "bold red",
+    "noop": "dim",
 }
 
 
@@ -53,7 +55,7 @@ def plan_table(plan: Plan) -> Table:
     for action in plan.actions:
         label = f"{action.kind} (blocked)" if action.blocked else str(action.kind)
         grid.add_row(
-            _output.plain(label, STYLES[action.kind]),
+            _output.plain(label, STYLES[action.kind.value]),
             _output.plain(action.provider),
             _output.plain(key_text(action)),
             _output.plain(action.ref, "bold"),
@@ -68,7 +70,7 @@ def outcomes_table(outcomes: Sequence[ApplyOutcome]) -> Table:
     for outcome in outcomes:
         action = outcome.action
         grid.add_row(
-            _output.plain(action.kind, STYLES[action.kind]),
+            _output.plain(action.kind, STYLES[action.kind.value]),
             _output.plain(action.provider),
             _output.plain(key_text(action)),
             _output.plain(outcome.ref, "bold"),
@@ -189,7 +191,8 @@ def register(cli: click.Group) -> None:
         elif plan.in_sync:
             click.echo("Nothing to do: every model is as the manifest describes.")
         else:
-            _output.console().print(outcomes_table([o for o in outcomes if o.action.kind is not ActionKind.NOOP]))
+            changed = [o for o in outcomes if o.action.kind is not modelreg.ActionKind.NOOP]
+            _output.console().print(outcomes_table(changed))
         if dry_run:
             _output.note("Dry run: nothing was sent.")
         failed = [outcome for outcome in outcomes if not outcome.ok]

@@ -11,10 +11,9 @@ import re
 
 import click
 
-from modelreg import provider_info, providers
-from modelreg.cli import _output, _state
+import modelreg
+from modelreg.cli import _output
 from modelreg.cli._session import Session
-from modelreg.sandbox import asgi_app, mounted_app
 
 DEFAULT_PORT = 8765
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -41,6 +40,9 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def reset_command(session: Session, yes: bool, empty: bool) -> None:
         """Forget every sandbox model and start again from the seed models."""
+        # The sandboxes' state loads when a sandbox command runs, not to show --help.
+        from modelreg.cli import _state
+
         if not yes:
             click.confirm(f"Reset the sandboxes in {_state.sandbox_dir()}?", default=False, abort=True, err=True)
         # Not session.sandboxes(): a corrupted store could not be opened, and reset must mend it.
@@ -53,10 +55,12 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def info_command(session: Session, as_json: bool) -> None:
         """Show where the sandbox state lives and how far its clock is ahead."""
+        from modelreg.cli import _state
+
         clock = session.clock
         info = {
             "state_dir": str(_state.state_dir()),
-            "stores": {name: str(_state.store_path(name)) for name in providers()},
+            "stores": {name: str(_state.store_path(name)) for name in modelreg.providers()},
             "clock_offset_seconds": round(clock.offset, 3),
             "speed": clock.speed,
         }
@@ -92,10 +96,12 @@ def register(cli: click.Group) -> None:
         sandboxes = session.sandboxes()
         if not sandboxes:
             raise click.ClickException("no installed provider ships a sandbox")
+        from modelreg.sandbox import asgi_app, mounted_app
+
         app = mounted_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
         for name in sandboxes:
             url = f"http://127.0.0.1:{port}/{name}"
-            env = provider_info(name).base_url_env
+            env = modelreg.provider_info(name).base_url_env
             click.echo(f"{name}: {url}" + (f"   (export {env}={url})" if env else ""))
         level = "info" if session.verbose else "warning"
         uvicorn.run(app, host="127.0.0.1", port=port, log_level=level, lifespan="on")

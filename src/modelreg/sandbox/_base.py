@@ -24,10 +24,6 @@ if TYPE_CHECKING:
 P = TypeVar("P")
 
 
-SANDBOX_SECRET = "sandbox-{name}"  # noqa: S105 - a placeholder the emulators accept, not a credential
-"""Placeholder for a required credential in sandbox mode (``{name}``: the setting's name); emulators accept any."""
-
-
 class Sandbox:
     """An in-process emulator of one vendor's API; subclasses add ``@route`` handlers."""
 

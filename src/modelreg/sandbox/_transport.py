@@ -39,6 +39,10 @@ class Served(Protocol):
         """An error answer in the vendor's shape."""
 
 
+SANDBOX_HEADER = "x-modelreg-sandbox"
+"""The header a served sandbox puts on every answer (value ``1``): clients then pace as they do in process."""
+
+
 class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Serves httpx requests from a sandbox in process; usable by sync and async clients."""
 
@@ -95,7 +99,7 @@ def asgi_app(sandbox: Served) -> App:
             {
                 "type": "http.response.start",
                 "status": response.status_code,
-                "headers": [(k.lower(), v) for k, v in response.headers.raw],
+                "headers": [*((k.lower(), v) for k, v in response.headers.raw), (SANDBOX_HEADER.encode(), b"1")],
             }
         )
         await send({"type": "http.response.body", "body": response.content})
