@@ -14,6 +14,7 @@ from modelreg.provider import Provider
 from modelreg_scriptix._codec import configure_converter, make_converter
 from modelreg_scriptix._errors import TrainingFailed, TrainingTimedOut
 from modelreg_scriptix._provider import ScriptixProvider
+from modelreg_scriptix._registry import AsyncScriptixRegistry, ScriptixRegistry
 from modelreg_scriptix._records import (
     BASE_MODELS,
     LANGUAGES,
@@ -25,10 +26,12 @@ from modelreg_scriptix._records import (
 from modelreg_scriptix._sandbox import ScriptixSandbox
 
 __all__ = [
+    "AsyncScriptixRegistry",
     "BASE_MODELS",
     "LANGUAGES",
     "ScriptixDetails",
     "ScriptixProvider",
+    "ScriptixRegistry",
     "ScriptixSandbox",
     "TrainingData",
     "TrainingDataUpload",

@@ -14,6 +14,7 @@ import modelreg
 from modelreg.provider import Provider
 from modelreg_selise._codec import configure_converter
 from modelreg_selise._provider import SeliseProvider
+from modelreg_selise._registry import AsyncSeliseRegistry, SeliseRegistry
 from modelreg_selise._records import (
     AgentModel,
     CatalogueEntry,
@@ -33,11 +34,13 @@ def register_providers(register: Callable[[type[Provider]], None]) -> None:
 
 __all__ = [
     "AgentModel",
+    "AsyncSeliseRegistry",
     "CatalogueEntry",
     "CatalogueUpdate",
     "NewModel",
     "SeliseDetails",
     "SeliseProvider",
+    "SeliseRegistry",
     "SeliseSandbox",
     "Validation",
     "configure_converter",

@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
+from modelreg._paging import CursorTrail, Paging
 from modelreg._records import Model, Page
 from modelreg._relay import forward, relay
 from modelreg.errors import ProtocolError
@@ -65,13 +66,19 @@ def resume(held: Held[T]) -> Flow[T]:
 class Walk:
     """The state of one listing: pages known to exist, ids recently seen, how many yielded."""
 
-    def __init__(self, provider: str, page_size: int, limit: int | None, window: int) -> None:
+    def __init__(
+        self, provider: str, page_size: int, limit: int | None, window: int, paging: Paging = Paging.PAGES
+    ) -> None:
         self.provider = provider
         self.page_size = page_size
         self.limit = limit
         self.window = max(1, window)
         self.yielded = 0
         self.finished = limit == 0
+        self.paging = paging
+        self.cursor: str | None = None
+        """The cursor of the next page of a cursor vendor (see ``_paging``)."""
+        self._trail = CursorTrail(provider) if paging is Paging.CURSOR else None
         self._last_page: int | None = None
         # With a limit, pages past the one that would reach it are never fetched ahead: they
         # may not be needed at all (a shifted page may still call for one more, sequentially).
@@ -88,13 +95,14 @@ class Walk:
         self._stalled = 0
 
     def planned(self, number: int) -> bool:
-        """Whether page ``number`` is known to exist and be needed, so it may be fetched ahead."""
-        return (
-            not self.finished
-            and self._last_page is not None
-            and number <= self._last_page
-            and (self._needed is None or number <= self._needed)
-        )
+        """Whether page ``number`` is known to exist and be needed, so it may be fetched ahead.
+
+        Without a total, an offset vendor's pages are probed ahead anyway (random access is
+        cheap; the first short page ends the walk); a cursor vendor's never are.
+        """
+        if self.finished or self._trail is not None or (self._needed is not None and number > self._needed):
+            return False
+        return number <= self._last_page if self._last_page is not None else self.paging is Paging.OFFSET
 
     def accept(self, page: Page[Model]) -> list[Model]:
         """The models of ``page`` to yield, in order: new ones only, and no more than the limit."""
@@ -105,9 +113,12 @@ class Walk:
         if ids and ids == self._previous and page.total == self._previous_total:
             raise ProtocolError(
                 f"{self.provider} returned page {page.page} with the same models as the page before; "
-                "the server seems to ignore the page parameter, so the listing stops here",
+                f"the server seems to ignore the {'cursor' if self._trail else 'page parameter'}, "
+                "so the listing stops here",
                 provider=self.provider,
             )
+        if self._trail is not None:
+            self.cursor = self._trail.follow(page)
         self._previous, self._previous_total = ids, page.total
         if page.total is not None:
             # The latest total wins: a listing that grew during the walk is planned further.
@@ -116,7 +127,11 @@ class Walk:
         fresh = [model for model in page.items if model.id not in self._seen]
         self._remember(ids)
         self._check_progress(page, ids, fresh)
-        if not page.has_more or not page.items:
+        if self._trail is not None:
+            # A cursor vendor's listing ends where no cursor names a next page (an empty page
+            # with one is a filtered scan going on, and the trail stops a cursor going round).
+            self.finished = self.finished or self.cursor is None
+        elif not page.has_more or not page.items:
             self.finished = True
         if self.limit is not None and self.yielded + len(fresh) >= self.limit:
             fresh = fresh[: self.limit - self.yielded]

@@ -21,6 +21,7 @@ import attrs
 import httpx
 
 from modelreg._builders import record_builder
+from modelreg._paging import Paging
 from modelreg._records import Deletion, Issue, Limit, Model, Page
 from modelreg.errors import (
     APIError,
@@ -43,6 +44,7 @@ __all__ = [
     "Config",
     "Flow",
     "Limit",
+    "Paging",
     "Pause",
     "Provider",
     "Setting",
@@ -84,6 +86,10 @@ class Setting:
     required: bool = False
     default: Any = None
     help: str = ""
+    header: str | None = None
+    """The request header that carries the value: ``sign`` sets it, and a secret one is masked by that name."""
+    query: str | None = None
+    """The query parameter that carries the value: ``sign`` adds it, and a secret one is masked by that name."""
 
 
 @attrs.frozen(repr=False)
@@ -138,6 +144,8 @@ class Provider:
     """Vendor limits per operation name (``"list"``, ``"create"``...); ``"*"`` applies to the rest."""
     default_page_size: ClassVar[int] = 20
     max_page_size: ClassVar[int] = 100
+    paging: ClassVar[Paging] = Paging.PAGES
+    """How the vendor pages (``Paging``): with ``CURSOR``, ``list_page`` also takes ``cursor=``."""
     filters: ClassVar[Collection[str]] = ()
     """Filter names ``list()`` accepts."""
     create_fields: ClassVar[Collection[str]] = ()
@@ -168,7 +176,17 @@ class Provider:
     # -- authentication --------------------------------------------------------------------
 
     def sign(self, request: httpx.Request) -> None:
-        """Add static credentials to ``request`` in place (headers, query)."""
+        """Add static credentials to ``request`` in place: by default, each setting that names a header or query."""
+        for setting in type(self).settings:
+            if setting.header is None and setting.query is None:
+                continue
+            value = self.config.get(setting.name)
+            if value is None:
+                continue
+            if setting.header is not None:
+                request.headers[setting.header] = str(value)
+            if setting.query is not None:
+                request.url = request.url.copy_merge_params({setting.query: _query_value(value)})
 
     def authorize(self, request: httpx.Request) -> Flow[httpx.Request]:
         """Return ``request`` ready to send, first yielding any request a credential needs."""
@@ -193,8 +211,13 @@ class Provider:
         json: Any = None,
         **kwargs: Any,
     ) -> httpx.Request:
-        """Build a request to ``path`` under the base URL, tagged with its ``operation`` name."""
-        url = self.config.base_url.rstrip("/") + path
+        """Build a request to ``path`` under the base URL, tagged with its ``operation`` name.
+
+        ``path`` may also be an absolute URL the vendor gave (a next link): it must lie under the
+        base URL, or the credentials would go to another server (``ProtocolError``).
+        """
+        base = self.config.base_url.rstrip("/")
+        url = self._under_base(base, path) if path.startswith(("http://", "https://")) else base + path
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         if idempotent is None:
             idempotent = method.upper() in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
@@ -206,6 +229,16 @@ class Provider:
             headers={"accept": "application/json"},
             extensions={OPERATION: operation, IDEMPOTENT: idempotent},
             **kwargs,
+        )
+
+    def _under_base(self, base: str, url: str) -> str:
+        if url == base or url.startswith((base + "/", base + "?")):
+            return url
+        raise ProtocolError(
+            f"{self.title or self.name} gave a link outside its base URL; it is not followed, so that the "
+            "credentials go nowhere else",
+            provider=self.name,
+            excerpt=excerpt(str(httpx.URL(url).copy_with(query=None, fragment=None)), 120),
         )
 
     def error_for(self, response: httpx.Response) -> Exception:
@@ -249,7 +282,11 @@ class Provider:
         )
 
     def list_page(self, page: int, page_size: int, filters: Mapping[str, Any]) -> Flow[Page[Model]]:
-        """Fetch one page of models matching ``filters``."""
+        """Fetch one page of models matching ``filters``.
+
+        A provider with ``paging = Paging.CURSOR`` adds a keyword ``cursor: str | None = None``
+        (None: the first page) and sets ``next_cursor`` on the page; only it is given one.
+        """
         raise self.unsupported("list")
 
     def get(self, model_id: str) -> Flow[Model]:
