@@ -14,7 +14,6 @@ from modelreg.provider import Provider
 from modelreg_scriptix._codec import configure_converter, make_converter
 from modelreg_scriptix._errors import TrainingFailed, TrainingTimedOut
 from modelreg_scriptix._provider import ScriptixProvider
-from modelreg_scriptix._registry import AsyncScriptixRegistry, ScriptixRegistry
 from modelreg_scriptix._records import (
     BASE_MODELS,
     LANGUAGES,
@@ -23,6 +22,7 @@ from modelreg_scriptix._records import (
     TrainingDataUpload,
     TrainingMetrics,
 )
+from modelreg_scriptix._registry import AsyncScriptixRegistry, ScriptixRegistry
 from modelreg_scriptix._sandbox import ScriptixSandbox
 
 __all__ = [

@@ -14,7 +14,6 @@ import modelreg
 from modelreg.provider import Provider
 from modelreg_selise._codec import configure_converter
 from modelreg_selise._provider import SeliseProvider
-from modelreg_selise._registry import AsyncSeliseRegistry, SeliseRegistry
 from modelreg_selise._records import (
     AgentModel,
     CatalogueEntry,
@@ -23,6 +22,7 @@ from modelreg_selise._records import (
     SeliseDetails,
     Validation,
 )
+from modelreg_selise._registry import AsyncSeliseRegistry, SeliseRegistry
 from modelreg_selise._sandbox import SeliseSandbox
 
 

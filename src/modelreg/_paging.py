@@ -49,7 +49,7 @@ def paging_of(provider_class: type[Any]) -> Paging:
         ) from None
 
 
-PAGE_TOKEN = "page:"
+PAGE_TOKEN = "page:"  # noqa: S105 - a cursor's prefix, not a credential
 """The prefix of the cursors a registry makes for page-number and offset vendors."""
 
 
@@ -105,7 +105,7 @@ def with_page_token(page: Page[Model]) -> Page[Model]:
 
 
 def flow_arguments(paging: Paging, cursor: str | None) -> Mapping[str, Any]:
-    """The keyword arguments of a provider's ``list_page`` beyond page, size and filters: ``cursor`` for cursor vendors."""
+    """A provider's ``list_page`` arguments beyond page, size and filters: ``cursor``, for cursor vendors only."""
     return {"cursor": cursor} if paging is Paging.CURSOR else {}
 
 

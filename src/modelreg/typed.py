@@ -44,7 +44,7 @@ class UnknownOperation(Protocol):
         """Not callable with any argument: the name is not one of the provider's operations."""
 
 
-class operation(Generic[P, T]):  # noqa: N801 - a descriptor used like ``property``
+class operation(Generic[P, T]):  # lower case: a descriptor used like ``property``
     """A provider-only operation on a typed registry, with the signature and result of the provider's flow."""
 
     def __init__(self, flow: Callable[Concatenate[Any, P], Generator[Any, Any, T]]) -> None:
