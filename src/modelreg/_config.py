@@ -63,7 +63,8 @@ def resolve_config(
             f"{cls.name} base_url must start with http:// or https://, got {url!r}", provider=cls.name
         )
     secret_names = frozenset(s.name for s in cls.settings if s.secret)
-    config = Config(cls.name, url.rstrip("/"), values, secret_names)
+    secret_params = frozenset(s.query for s in cls.settings if s.secret and s.query)
+    config = Config(cls.name, url.rstrip("/"), values, secret_names, secret_params)
     cls.check_config(config)
     return config
 

@@ -100,6 +100,8 @@ class Config:
     base_url: str
     values: Mapping[str, Any]
     secret_names: frozenset[str] = frozenset()
+    secret_params: frozenset[str] = frozenset()
+    """Query parameters that carry a secret setting (``Setting(query=...)``): masked by name in logs."""
 
     def get(self, name: str, default: Any = None) -> Any:
         """The value of setting ``name``, or ``default`` when it is unset."""
