@@ -106,6 +106,8 @@ class Walk:
 
     def accept(self, page: Page[Model]) -> list[Model]:
         """The models of ``page`` to yield, in order: new ones only, and no more than the limit."""
+        if self._trail is not None:
+            self.cursor = self._trail.follow(page)
         ids = tuple(model.id for model in page.items)
         # The same models again under the same total: the server ignores ``page``. (A changed
         # total means a whole page of models was inserted meanwhile; without a total the two
@@ -117,8 +119,6 @@ class Walk:
                 "so the listing stops here",
                 provider=self.provider,
             )
-        if self._trail is not None:
-            self.cursor = self._trail.follow(page)
         self._previous, self._previous_total = ids, page.total
         if page.total is not None:
             # The latest total wins: a listing that grew during the walk is planned further.

@@ -237,8 +237,8 @@ class Provider:
         if url == base or url.startswith((base + "/", base + "?")):
             return url
         raise ProtocolError(
-            f"{self.title or self.name} gave a link outside its base URL; it is not followed, so that the "
-            "credentials go nowhere else",
+            f"{self.title or self.name}: a link outside the base URL {base} is not followed, so that the "
+            "credentials go nowhere else (a next link or cursor of another server?)",
             provider=self.name,
             excerpt=excerpt(str(httpx.URL(url).copy_with(query=None, fragment=None)), 120),
         )

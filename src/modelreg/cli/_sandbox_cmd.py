@@ -2,7 +2,8 @@
 
 ``serve`` puts every provider's emulator behind one HTTP server on 127.0.0.1, one path prefix
 per provider: ``http://127.0.0.1:8765/scriptix`` is a Scriptix base URL, ``.../selise`` a SELISE
-one. Point a provider's base-URL variable (``SCRIPTIX_BASE_URL``...) at it to use it over HTTP.
+one (followed by the path of the vendor's base URL, when it has one). Point a provider's base-URL
+variable (``SCRIPTIX_BASE_URL``...) at it to use it over HTTP.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 
 import click
+import httpx
 
 from modelreg import provider_info, providers
 from modelreg.cli import _output, _state
@@ -93,8 +95,11 @@ def register(cli: click.Group) -> None:
         if not sandboxes:
             raise click.ClickException("no installed provider ships a sandbox")
         app = mounted_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
+        registries = session.registries()
         for name in sandboxes:
-            url = f"http://127.0.0.1:{port}/{name}"
+            # A base URL may carry a path (``.../speechtotext/v3.2``): the sandbox serves it under the prefix.
+            path = httpx.URL(registries[name].config.base_url).path.rstrip("/") if name in registries else ""
+            url = f"http://127.0.0.1:{port}/{name}{path}"
             env = provider_info(name).base_url_env
             click.echo(f"{name}: {url}" + (f"   (export {env}={url})" if env else ""))
         level = "info" if session.verbose else "warning"
