@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import modelreg.cli
-from tests.cli.conftest import Invoke, create
+from tests.cli.conftest import Invoke, create, parse
 from tests.conftest import install_entry_points
 
 COUNTING = """
@@ -44,3 +44,23 @@ def test_the_session_outside_a_cli_command_is_a_clear_error() -> None:
     with pytest.raises(RuntimeError, match="inside a command"):
         modelreg.cli.session()
     assert modelreg.cli.Session.__name__ == "Session"
+
+
+def _guide_block(heading: str) -> str:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "plugins.md").read_text()
+    return guide.split(f"\n{heading}\n", 1)[1].split("```python\n", 1)[1].split("\n```\n", 1)[0]
+
+
+def test_the_guides_plugin_command_deploys_a_model_the_cli_created(
+    acme: Path, cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = _guide_block("### `register_commands(cli)`")
+    install_entry_points(acme, "modelreg-deploy", {"deploy": "modelreg_deploy"}, {"modelreg_deploy": module})
+    monkeypatch.setenv("MODELREG_PLUGINS", "acme,deploy")
+    made = cli("--sandbox", "create", "acme", "--name", "Cardiology", "--set", "locale=en-US", "--json")
+    assert made.exit_code == 0, made.stderr
+    ref = parse(made)["ref"]
+    deployed = cli("--sandbox", "acme-deploy", ref.split(":", 1)[1])
+    assert deployed.exit_code == 0, deployed.stderr
+    assert deployed.stdout.strip() == ref
+    assert parse(cli("--sandbox", "get", ref, "--json"))["details"]["deployed"] is True
