@@ -55,12 +55,13 @@ class _Base(Generic[R]):
     def targets(self, filters: Mapping[str, Any], only: Iterable[str] | None) -> list[R]:
         """The registries a cross-provider listing asks, given its filters.
 
-        A provider whose models cannot be in the ``status`` asked for (SELISE has no ``TRAINING``)
-        contributes nothing rather than failing the listing: the CLI and ``connect_all`` agree.
+        Across every provider (``only`` None), one whose models cannot be in the ``status`` asked
+        for (SELISE has no ``TRAINING``) contributes nothing rather than failing the listing; a
+        provider named in ``only`` is asked all the same, and refuses. The CLI lists the same way.
         """
         wanted = None if only is None else set(only)
         chosen = [r for n, r in self.registries.items() if wanted is None or n in wanted]
-        if filters.get("status") is not None:
+        if wanted is None and filters.get("status") is not None:
             chosen = [r for r in chosen if can_have(type(r._provider), r._provider, filters["status"])]
         special = set(filters) - COMMON_FILTERS
         if not special:

@@ -1,4 +1,7 @@
-"""A listing across providers asks for a status some vendor cannot have: that vendor contributes nothing."""
+"""A listing across providers asks for a status some vendor cannot have: that vendor contributes nothing.
+
+The CLI has always listed so (``modelreg --sandbox list --status training``); ``connect_all`` raised.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,13 @@ def test_connect_all_lists_training_models_from_the_vendors_that_have_them() -> 
         ref = _training(regs)
         assert [model.ref for model in regs.list(status=ModelStatus.TRAINING)] == [ref]
         assert [model.ref for model in regs.list(status="training")] == [ref]
-        assert [model.ref for model in regs.list(status=ModelStatus.TRAINING, providers=["selise"])] == []
+
+
+def test_a_vendor_named_for_a_status_it_cannot_have_refuses_as_the_cli_does() -> None:
+    regs = modelreg.connect_all(providers=["scriptix", "selise"], sandbox=True)
+    with regs, pytest.raises(ValidationFailed) as refused:
+        list(regs.list(status=ModelStatus.TRAINING, providers=["selise"]))
+    assert refused.value.status_code is None and refused.value.issues[0].loc == ("query", "status")
 
 
 async def test_the_async_twin_agrees() -> None:
