@@ -21,6 +21,7 @@ import attrs
 import httpx
 
 from modelreg._builders import record_builder
+from modelreg._declared import sign_declared, under_base
 from modelreg._paging import Paging
 from modelreg._records import Deletion, Issue, Limit, Model, Page
 from modelreg.errors import (
@@ -179,16 +180,7 @@ class Provider:
 
     def sign(self, request: httpx.Request) -> None:
         """Add static credentials to ``request`` in place: by default, each setting that names a header or query."""
-        for setting in type(self).settings:
-            if setting.header is None and setting.query is None:
-                continue
-            value = self.config.get(setting.name)
-            if value is None:
-                continue
-            if setting.header is not None:
-                request.headers[setting.header] = str(value)
-            if setting.query is not None:
-                request.url = request.url.copy_merge_params({setting.query: _query_value(value)})
+        sign_declared(type(self).settings, self.config, request)
 
     def authorize(self, request: httpx.Request) -> Flow[httpx.Request]:
         """Return ``request`` ready to send, first yielding any request a credential needs."""
@@ -219,7 +211,11 @@ class Provider:
         base URL, or the credentials would go to another server (``ProtocolError``).
         """
         base = self.config.base_url.rstrip("/")
-        url = self._under_base(base, path) if path.startswith(("http://", "https://")) else base + path
+        url = (
+            under_base(base, path, self.name, self.title or self.name)
+            if path.startswith(("http://", "https://"))
+            else base + path
+        )
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         if idempotent is None:
             idempotent = method.upper() in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
@@ -231,16 +227,6 @@ class Provider:
             headers={"accept": "application/json"},
             extensions={OPERATION: operation, IDEMPOTENT: idempotent},
             **kwargs,
-        )
-
-    def _under_base(self, base: str, url: str) -> str:
-        if url == base or url.startswith((base + "/", base + "?")):
-            return url
-        raise ProtocolError(
-            f"{self.title or self.name}: a link outside the base URL {base} is not followed, so that the "
-            "credentials go nowhere else (a next link or cursor of another server?)",
-            provider=self.name,
-            excerpt=excerpt(str(httpx.URL(url).copy_with(query=None, fragment=None)), 120),
         )
 
     def error_for(self, response: httpx.Response) -> Exception:
