@@ -1,4 +1,5 @@
-"""Testing helpers for modelreg users: sandbox fixtures and cassettes that never leak a secret.
+"""Testing helpers for modelreg users: sandbox fixtures, cassettes that never leak a secret, and
+``ProviderContract``, the conformance checks a provider plugin runs in one subclass.
 
 Also the pytest plugin (entry point ``pytest11``), active wherever modelreg is installed with
 its ``testing`` extra; vcrpy is imported only when a cassette is used. See ``docs/testing.md``.
