@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -61,7 +62,9 @@ def gather_errors(subject: Subject, fields: Callable[[str], dict[str, Any]]) -> 
 
     sandbox = subject.sandbox()
     with subject.connect(sandbox, max_retries=0) as reg:
-        shown += [repr(reg), repr(reg.config), str(reg.config), repr(subject.connect_async(sandbox))]
+        areg = subject.connect_async(sandbox)
+        shown += [repr(reg), repr(reg.config), str(reg.config), repr(areg), repr(areg.config)]
+        asyncio.run(areg.aclose())
         made = reg.create(**fields("contract secrets"))
         gone = reg.create(**fields("contract secrets gone"))
         reg.delete(gone.id)
