@@ -2,11 +2,12 @@
 
 The first page tells the total; the following pages are then fetched concurrently (up to the
 provider's list concurrency cap), parsed in order as the caller reaches them, and yielded in
-order. An offset vendor's pages are probed ahead without a total; a cursor vendor's are fetched
-one at a time, each with the cursor the page before named (see ``_paging``). A page fetched ahead runs ``hold_answer(flow)``: it does the I/O only and hands back
+order. A page fetched ahead runs ``hold_answer(flow)``: it does the I/O only and hands back
 the answer unread; ``resume(held)`` parses it when the caller reaches it, so that a burst of
 answers does not delay sending the next requests behind their parsing (and pages waiting their
 turn stay compact bytes). Both run through the engine: retries, error mapping and redaction.
+An offset vendor's pages are probed ahead without a total; a cursor vendor's are fetched one at
+a time, each with the cursor the page before named (see ``_paging``).
 
 Memory stays bounded: at most ``window`` pages are in flight and two windows buffered, and
 duplicate detection remembers the ids of the last pages only (at least ``REMEMBERED``) — a model
