@@ -26,13 +26,16 @@ if TYPE_CHECKING:
         TrainingDataUpload,
         TrainingMetrics,
     )
+    from modelreg_scriptix._registry import AsyncScriptixRegistry, ScriptixRegistry
     from modelreg_scriptix._sandbox import ScriptixSandbox
 
 __all__ = [
+    "AsyncScriptixRegistry",
     "BASE_MODELS",
     "LANGUAGES",
     "ScriptixDetails",
     "ScriptixProvider",
+    "ScriptixRegistry",
     "ScriptixSandbox",
     "TrainingData",
     "TrainingDataUpload",
@@ -48,6 +51,8 @@ __all__ = [
 # --help included) costs nothing until the provider is used, and the emulator loads only when
 # ``ScriptixProvider.sandbox()`` (or this package's ``ScriptixSandbox``) is asked for.
 _MODULES = {
+    "AsyncScriptixRegistry": "_registry",
+    "ScriptixRegistry": "_registry",
     "configure_converter": "_codec",
     "make_converter": "_codec",
     "TrainingFailed": "_errors",

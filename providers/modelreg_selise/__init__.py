@@ -26,15 +26,18 @@ if TYPE_CHECKING:
         SeliseDetails,
         Validation,
     )
+    from modelreg_selise._registry import AsyncSeliseRegistry, SeliseRegistry
     from modelreg_selise._sandbox import SeliseSandbox
 
 __all__ = [
     "AgentModel",
+    "AsyncSeliseRegistry",
     "CatalogueEntry",
     "CatalogueUpdate",
     "NewModel",
     "SeliseDetails",
     "SeliseProvider",
+    "SeliseRegistry",
     "SeliseSandbox",
     "Validation",
     "configure_converter",
@@ -44,6 +47,8 @@ __all__ = [
 # Each name loads its module on first use: loading the plugin costs nothing until the provider is
 # used, and the emulator loads only when ``SeliseProvider.sandbox()`` (or ``SeliseSandbox``) is.
 _MODULES = {
+    "AsyncSeliseRegistry": "_registry",
+    "SeliseRegistry": "_registry",
     "configure_converter": "_codec",
     "SeliseProvider": "_provider",
     "AgentModel": "_records",

@@ -33,8 +33,21 @@ class SeliseProvider(Provider):
     default_base_url = "https://api.seliseblocks.com"
     base_url_env = "SELISE_BASE_URL"
     settings = (
-        Setting("blocks_key", env="SELISE_BLOCKS_KEY", secret=True, required=True, help="the project's X-Blocks-Key"),
-        Setting("project_key", env="SELISE_PROJECT_KEY", secret=True, help="project key (default: the blocks key)"),
+        Setting(
+            "blocks_key",
+            env="SELISE_BLOCKS_KEY",
+            secret=True,
+            required=True,
+            help="the project's X-Blocks-Key",
+            header="x-blocks-key",
+        ),
+        Setting(
+            "project_key",
+            env="SELISE_PROJECT_KEY",
+            secret=True,
+            help="project key (default: the blocks key)",
+            query="project_key",
+        ),
         Setting("access_token", env="SELISE_ACCESS_TOKEN", secret=True, help="a bearer access token"),
         Setting("client_id", env="SELISE_CLIENT_ID", secret=True, help="OAuth client id (with client_secret)"),
         Setting("client_secret", env="SELISE_CLIENT_SECRET", secret=True, help="OAuth client secret"),

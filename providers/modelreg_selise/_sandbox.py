@@ -154,8 +154,7 @@ class SeliseSandbox(Sandbox):
     @route("POST", "/models", operation="redirect")
     def redirect(self, request: httpx.Request) -> httpx.Response:
         """FastAPI's 307 from ``/models`` to ``/models/``."""
-        location = request.url.copy_with(path="/models/")
-        return httpx.Response(307, headers={"location": str(location)})
+        return httpx.Response(307, headers={"location": self.link(request, "/models/")})
 
     @route("GET", "/models/", operation="list")
     def list_models(self, request: httpx.Request) -> httpx.Response:

@@ -119,7 +119,7 @@ class Engine:
         self.clock_skew = clock_skew
         self.max_response_bytes = max_response_bytes
         self._real_time = clock is time.monotonic
-        self.redactor = Redactor(provider.config.secrets())
+        self.redactor = Redactor(provider.config.secrets(), names=provider.config.secret_params)
         # Converted once: a request without a deadline gets these timeouts as they are.
         self._timeout_dict = timeout.as_dict()
 
@@ -261,8 +261,12 @@ class Engine:
         if wait > bound:
             name = self.provider.name
             limit = self.pacer.limit(operation)
-            why = f"client-side limit {limit}" if limit is not None and limit.calls else "the server asked to wait"
-            if wait > self.max_wait:
+            # The server's own back-off (a 429's Retry-After) is no client-side limit that limits= could raise.
+            asked = self.pacer.closed_for(operation, now) >= wait or limit is None or not limit.calls
+            why = "the server asked to wait (Retry-After of an earlier 429)" if asked else f"client-side limit {limit}"
+            if wait > self.max_wait and asked:
+                advice = "try again once the server's back-off has passed"
+            elif wait > self.max_wait:
                 advice = "try again later, or pass limits= (and max_wait=) to connect() if your plan allows more"
             else:
                 advice = f"that is past the call's deadline of {self.deadline:g} s; raise deadline= or try later"

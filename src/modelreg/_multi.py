@@ -13,7 +13,7 @@ from modelreg._converge import DEFAULT_MAX_WAIT, apply_async, apply_sync, plan_a
 from modelreg._execution import ApplyOutcome, ApplyProgress
 from modelreg._manifest_types import Manifest
 from modelreg._plan import Plan
-from modelreg._records import Deletion, Issue, Model, parse_ref
+from modelreg._records import Deletion, Issue, Model, ModelStatus, parse_ref
 from modelreg._registry import ModelRegistry
 from modelreg.errors import ConfigurationError, ValidationFailed
 
@@ -58,9 +58,16 @@ class _Base(Generic[R]):
         return self[name], model_id
 
     def targets(self, filters: Mapping[str, Any], only: Iterable[str] | None) -> list[R]:
-        """The registries a cross-provider listing asks, given its filters."""
+        """The registries a cross-provider listing asks, given its filters.
+
+        Across every provider (``only`` None), one whose models cannot be in the ``status`` asked
+        for (SELISE has no ``TRAINING``) contributes nothing rather than failing the listing; a
+        provider named in ``only`` is asked all the same, and refuses. The CLI lists the same way.
+        """
         wanted = None if only is None else set(only)
         chosen = [r for n, r in self.registries.items() if wanted is None or n in wanted]
+        if wanted is None and filters.get("status") is not None:
+            chosen = [r for r in chosen if can_have(type(r._provider), r._provider, filters["status"])]
         special = set(filters) - COMMON_FILTERS
         if not special:
             return chosen
@@ -81,6 +88,25 @@ class _Base(Generic[R]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {', '.join(self.registries) or 'none'}>"
+
+
+def can_have(cls: type[Any], provider: Any, status: Any) -> bool:
+    """Whether ``provider``'s models can be in ``status``: False when its filter check refuses that common status.
+
+    Only a ``ModelStatus`` (or its value) is judged here; a vendor's own status word is left to the
+    provider to accept or refuse. The check sends nothing.
+    """
+    try:
+        common = ModelStatus(status)
+    except ValueError:
+        return True
+    if "status" not in cls.filters:
+        return True
+    try:
+        provider.check_filters({"status": common})
+    except ValidationFailed as exc:
+        return not (exc.issues and all(issue.loc[-1:] == ("status",) for issue in exc.issues))
+    return True
 
 
 class Registries(_Base[ModelRegistry]):

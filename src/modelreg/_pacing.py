@@ -200,6 +200,11 @@ class Pacer:
                 bucket.spend(start)
             return wait
 
+    def closed_for(self, operation: str, now: float) -> float:
+        """Seconds left of the back-off a server's 429 imposed on ``operation`` (0 when none)."""
+        with self._lock:
+            return max(0.0, self._closed_until.get(operation, now) - now)
+
     def block(self, operation: str, until: float) -> None:
         """After a 429: start no request of ``operation`` before ``until``."""
         if not self.pace:

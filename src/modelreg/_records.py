@@ -70,13 +70,15 @@ class Model(_ModelSlots):
 
 @attrs.frozen(kw_only=True)
 class Page(Generic[T]):
-    """One page of a listing as the vendor returned it."""
+    """One page of a listing as the vendor returned it; ``next_cursor`` fetches the next one (None: the last)."""
 
     items: tuple[T, ...]
     page: int
     page_size: int
     total: int | None = None
     has_more: bool = False
+    next_cursor: str | None = None
+    """Opaque: pass it as ``reg.list_page(cursor=...)``. Cursor vendors set it; the registry fills it for others."""
 
 
 @attrs.frozen

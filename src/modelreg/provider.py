@@ -22,7 +22,9 @@ import httpx
 
 from modelreg import _json
 from modelreg._builders import RecordSlots, record_builder
+from modelreg._declared import sign_declared, under_base
 from modelreg._json import BACKEND as JSON_BACKEND
+from modelreg._paging import Paging
 from modelreg._records import Deletion, Issue, Limit, Model, Page
 from modelreg.errors import (
     APIError,
@@ -46,6 +48,7 @@ __all__ = [
     "Config",
     "Flow",
     "Limit",
+    "Paging",
     "Pause",
     "Provider",
     "RecordSlots",
@@ -88,6 +91,10 @@ class Setting:
     required: bool = False
     default: Any = None
     help: str = ""
+    header: str | None = None
+    """The request header that carries the value: ``sign`` sets it, and a secret one is masked by that name."""
+    query: str | None = None
+    """The query parameter that carries the value: ``sign`` adds it, and a secret one is masked by that name."""
 
 
 @attrs.frozen(repr=False)
@@ -98,6 +105,8 @@ class Config:
     base_url: str
     values: Mapping[str, Any]
     secret_names: frozenset[str] = frozenset()
+    secret_params: frozenset[str] = frozenset()
+    """Query parameters that carry a secret setting (``Setting(query=...)``): masked by name in logs."""
 
     def get(self, name: str, default: Any = None) -> Any:
         """The value of setting ``name``, or ``default`` when it is unset."""
@@ -142,6 +151,8 @@ class Provider:
     """Vendor limits per operation name (``"list"``, ``"create"``...); ``"*"`` applies to the rest."""
     default_page_size: ClassVar[int] = 20
     max_page_size: ClassVar[int] = 100
+    paging: ClassVar[Paging] = Paging.PAGES
+    """How the vendor pages (``Paging``): with ``CURSOR``, ``list_page`` also takes ``cursor=``."""
     filters: ClassVar[Collection[str]] = ()
     """Filter names ``list()`` accepts."""
     create_fields: ClassVar[Collection[str]] = ()
@@ -177,7 +188,8 @@ class Provider:
     # -- authentication --------------------------------------------------------------------
 
     def sign(self, request: httpx.Request) -> None:
-        """Add static credentials to ``request`` in place (headers, query)."""
+        """Add static credentials to ``request`` in place: by default, each setting that names a header or query."""
+        sign_declared(type(self).settings, self.config, request)
 
     def authorize(self, request: httpx.Request) -> Flow[httpx.Request]:
         """Return ``request`` ready to send, first yielding any request a credential needs."""
@@ -202,8 +214,17 @@ class Provider:
         json: Any = None,
         **kwargs: Any,
     ) -> httpx.Request:
-        """Build a request to ``path`` under the base URL, tagged with its ``operation`` name."""
-        url = self.config.base_url.rstrip("/") + path
+        """Build a request to ``path`` under the base URL, tagged with its ``operation`` name.
+
+        ``path`` may also be an absolute URL the vendor gave (a next link): it must lie under the
+        base URL, or the credentials would go to another server (``ProtocolError``).
+        """
+        base = self.config.base_url.rstrip("/")
+        url = (
+            under_base(base, path, self.name, self.title or self.name)
+            if path.startswith(("http://", "https://"))
+            else base + path
+        )
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         if idempotent is None:
             idempotent = method.upper() in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
@@ -258,7 +279,11 @@ class Provider:
         )
 
     def list_page(self, page: int, page_size: int, filters: Mapping[str, Any]) -> Flow[Page[Model]]:
-        """Fetch one page of models matching ``filters``."""
+        """Fetch one page of models matching ``filters``.
+
+        A provider with ``paging = Paging.CURSOR`` adds a keyword ``cursor: str | None = None``
+        (None: the first page) and sets ``next_cursor`` on the page; only it is given one.
+        """
         raise self.unsupported("list")
 
     def get(self, model_id: str) -> Flow[Model]:

@@ -11,8 +11,8 @@ from modelreg import Deletion
 from modelreg._pacing import Pacer
 from modelreg._registry_base import BaseRegistry
 from modelreg._retry import Decision, RetryPolicy
+from modelreg.testing._workload import check_state, faulty_sandbox, run_async, run_sync
 from tests.resilience.specs import SPECS
-from tests.resilience.workload import check_state, faulty_sandbox, run_async, run_sync
 
 SEED = 7
 OPERATIONS = 600

@@ -2,12 +2,14 @@
 
 ``serve`` puts every provider's emulator behind one HTTP server on 127.0.0.1, one path prefix
 per provider: ``http://127.0.0.1:8765/scriptix`` is a Scriptix base URL, ``.../selise`` a SELISE
-one. Point a provider's base-URL variable (``SCRIPTIX_BASE_URL``...) at it to use it over HTTP.
+one (followed by the path of the vendor's base URL, when it has one). Point a provider's base-URL
+variable (``SCRIPTIX_BASE_URL``...) at it to use it over HTTP.
 """
 
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 import click
 
@@ -99,8 +101,13 @@ def register(cli: click.Group) -> None:
         from modelreg.sandbox import asgi_app, mounted_app
 
         app = mounted_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
+        registries = session.registries()
         for name in sandboxes:
-            url = f"http://127.0.0.1:{port}/{name}"
+            # A base URL may carry a path (``.../speechtotext/v3.2``): the sandbox serves it under the prefix.
+            path = (
+                urllib.parse.urlsplit(registries[name].config.base_url).path.rstrip("/") if name in registries else ""
+            )
+            url = f"http://127.0.0.1:{port}/{name}{path}"
             env = modelreg.provider_info(name).base_url_env
             click.echo(f"{name}: {url}" + (f"   (export {env}={url})" if env else ""))
         level = "info" if session.verbose else "warning"

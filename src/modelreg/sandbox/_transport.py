@@ -15,6 +15,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 SendMessage = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, SendMessage], Awaitable[None]]
+ROOT_PATH = "modelreg.sandbox.root_path"
+"""Request extension: the path prefix a server mounted the sandbox at (``Sandbox.link`` puts it back)."""
 
 
 class Served(Protocol):
@@ -90,6 +92,8 @@ def asgi_app(sandbox: Served) -> App:
         if scope.get("query_string"):
             url += "?" + scope["query_string"].decode()
         request = httpx.Request(scope["method"], url, headers=[(k, v) for k, v in scope["headers"]], content=body)
+        # Served under a prefix (``mounted_app``): routes match without it, links the sandbox builds add it.
+        request.extensions[ROOT_PATH] = scope.get("root_path", "")
         try:
             response = await transport.handle_async_request(request)
         except httpx.TransportError as exc:
