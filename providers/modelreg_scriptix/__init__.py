@@ -7,11 +7,11 @@ common operations plus ``upload_training_data``, ``training_data``, ``get_traini
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import modelreg
+from modelreg.plugins import lazy_exports
 
 if TYPE_CHECKING:
     from modelreg.provider import Provider
@@ -68,17 +68,7 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'modelreg_scriptix' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"modelreg_scriptix.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(globals(), _MODULES)
 
 
 @modelreg.hookimpl

@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import modelreg
+from modelreg.plugins import lazy_exports
 
 if TYPE_CHECKING:
     from modelreg.provider import Provider
@@ -61,17 +61,7 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'modelreg_selise' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"modelreg_selise.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(globals(), _MODULES)
 
 
 @modelreg.hookimpl

@@ -60,7 +60,13 @@ def test_the_public_submodules_export_what_they_document() -> None:
 
     assert modelreg.typed.__all__ == ["AsyncTypedRegistry", "TypedRegistry", "UnknownOperation", "operation"]
     assert "ProviderContract" in modelreg.testing.__all__
-    assert modelreg.plugins.__all__ == ["ENTRY_POINT_GROUP", "PLUGINS_ENV", "plugin_manager", "reload_plugins"]
+    assert modelreg.plugins.__all__ == [
+        "ENTRY_POINT_GROUP",
+        "PLUGINS_ENV",
+        "lazy_exports",
+        "plugin_manager",
+        "reload_plugins",
+    ]
     assert {"MASK", "MIN_SECRET_LENGTH", "Redactor", "rebuild", "walk"} <= set(modelreg.redaction.__all__)
     assert "SANDBOX_SECRET" in modelreg.sandbox.__all__
     assert modelreg.testing.reload_plugins is modelreg.plugins.reload_plugins
