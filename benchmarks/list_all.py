@@ -95,7 +95,7 @@ def client_cpu(url: str, cap: int, rounds: int = 5) -> dict[str, float]:
         for page in range(1, math.ceil(MODELS / PER_PAGE) + 1)
     }
     replay = _Replay(pages)
-    options: dict[str, Any] = {"base_url": "http://replay.invalid", "transport": replay}
+    options: dict[str, Any] = {"base_url": "https://replay.invalid", "transport": replay}
     limits = {"list": Limit(concurrency=cap)}
 
     async def hand() -> int:

@@ -62,7 +62,7 @@ def _peak_kb() -> int:
 def child(total: int, mode: str) -> dict[str, int]:
     """Walk ``total`` models in this process; the peak RSS before and after, and the count."""
     transport = Synthetic(total)
-    options: dict[str, Any] = {"api_key": "k", "base_url": "http://bench.invalid", "transport": transport}
+    options: dict[str, Any] = {"api_key": "k", "base_url": "https://bench.invalid", "transport": transport}
     # Warm up on a short walk so that imports, pools and caches are in the baseline.
     with modelreg.connect("scriptix", limits=LIMITS, **options) as reg:
         sum(1 for _ in reg.list(limit=WARM_UP))

@@ -19,7 +19,7 @@ from benchmarks._payloads import scriptix_model
 from benchmarks._report import Result, best_rate
 from modelreg.provider import Limit
 
-BASE = "http://bench.invalid"
+BASE = "https://bench.invalid"
 SCRIPTIX_MODEL = json.dumps(scriptix_model()).encode()
 PATH = "/api/v3/custom_models/123"
 # The client-side rate window stays in the measurement, only wide enough never to make a call wait.
