@@ -9,12 +9,16 @@ import typing
 
 import attrs
 
+from modelreg import _serialize as _serialize  # installs to_dict()/from_dict() on the records
 from modelreg import errors
 from modelreg._async_registry import AsyncModelRegistry
 from modelreg._bulk import BulkOutcome, BulkStatus
 from modelreg._catalogue import ProviderInfo, provider_info, providers
 from modelreg._connect import connect, connect_all, connect_all_async, connect_async
 from modelreg._multi import AsyncRegistries, Registries
+from modelreg._observe import RequestEvent
+from modelreg._quota import Quota
+from modelreg._raw import RawResponse
 from modelreg._records import Deletion, Issue, Model, ModelStatus, Page, parse_ref
 from modelreg._registry import ModelRegistry
 from modelreg._version import __version__
@@ -23,6 +27,7 @@ from modelreg.errors import (
     AuthenticationFailed,
     ConfigurationError,
     Conflict,
+    ModelFailed,
     ModelInUse,
     ModelRegError,
     NotFound,
@@ -35,6 +40,7 @@ from modelreg.errors import (
     TransportError,
     UnsupportedOperation,
     ValidationFailed,
+    WaitTimedOut,
 )
 from modelreg.hookspecs import hookimpl
 
@@ -50,6 +56,7 @@ __all__ = [
     "Deletion",
     "Issue",
     "Model",
+    "ModelFailed",
     "ModelInUse",
     "ModelRegError",
     "ModelRegistry",
@@ -60,13 +67,17 @@ __all__ = [
     "PermissionDenied",
     "ProtocolError",
     "ProviderInfo",
+    "Quota",
     "QuotaExceeded",
     "RateLimited",
+    "RawResponse",
     "Registries",
+    "RequestEvent",
     "ServerError",
     "TransportError",
     "UnsupportedOperation",
     "ValidationFailed",
+    "WaitTimedOut",
     "__version__",
     "connect",
     "connect_all",

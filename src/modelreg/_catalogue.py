@@ -7,7 +7,7 @@ update fields, operations, and whether the environment configures it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, overload
 
 import attrs
@@ -43,7 +43,7 @@ class ProviderInfo:
     update_fields: tuple[str, ...]
     operations: tuple[str, ...]
     """The common operations it implements (``list``, ``get``...), then its own (``reg.operations``)."""
-    limits: Mapping[str, Limit]
+    limits: Mapping[str, Limit | Sequence[Limit]]
     """The vendor's documented limits per operation, which the client paces itself by."""
     default_base_url: str
     base_url_env: str | None

@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from modelreg._codec import Record, codec
+
 T = TypeVar("T")
 
 
@@ -28,7 +30,7 @@ class ModelStatus(str, enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Model:
+class Model(Record):
     """One custom model at one vendor, normalized; ``details`` and ``raw`` keep the rest."""
 
     provider: str
@@ -50,7 +52,7 @@ class Model:
 
 
 @attrs.frozen(kw_only=True)
-class Page(Generic[T]):
+class Page(Record, Generic[T]):
     """One page of a listing as the vendor returned it."""
 
     items: tuple[T, ...]
@@ -59,9 +61,14 @@ class Page(Generic[T]):
     total: int | None = None
     has_more: bool = False
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], item_type: type[Any] = Model) -> Page[Any]:
+        """The page ``to_dict`` described, its items rebuilt as ``item_type`` (``Model`` by default)."""
+        return codec().structure(data, cls, item_type=item_type)
+
 
 @attrs.frozen
-class Deletion:
+class Deletion(Record):
     """The outcome of a delete: ``deleted`` is False only when ``missing_ok`` found nothing."""
 
     provider: str

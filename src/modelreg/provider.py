@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Collection, Generator, Mapping
+from collections.abc import Callable, Collection, Generator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -21,6 +21,7 @@ import attrs
 import httpx
 
 from modelreg._builders import record_builder
+from modelreg._quota import RateLimitHeaders
 from modelreg._records import Deletion, Issue, Limit, Model, Page
 from modelreg.errors import (
     APIError,
@@ -45,6 +46,7 @@ __all__ = [
     "Limit",
     "Pause",
     "Provider",
+    "RateLimitHeaders",
     "Setting",
     "check_known",
     "excerpt",
@@ -134,8 +136,16 @@ class Provider:
     base_url_env: ClassVar[str | None] = None
     settings: ClassVar[tuple[Setting, ...]] = ()
     """Credentials and options ``connect()`` accepts, each with its env var."""
-    limits: ClassVar[Mapping[str, Limit]] = {}
-    """Vendor limits per operation name (``"list"``, ``"create"``...); ``"*"`` applies to the rest."""
+    limits: ClassVar[Mapping[str, Limit | Sequence[Limit]]] = {}
+    """Vendor limits per operation name (``"list"``, ``"create"``...); ``"*"`` applies to the rest.
+    A list of ``Limit``s is several windows (per minute, hour, day...), every one enforced."""
+    rate_limit_headers: ClassVar[RateLimitHeaders | None] = None
+    """The rate-limit headers the vendor sends, if any: the pacer never starts more requests than
+    they say remain before their reset, and ``reg.quota(operation)`` reports them."""
+    request_id_headers: ClassVar[tuple[str, ...]] = ()
+    """The vendor's own request-id headers, read after ``x-request-id`` for errors and raw responses."""
+    details_type: ClassVar[type[Any] | None] = None
+    """The attrs class of ``Model.details``, so that ``Model.from_dict`` rebuilds it (else a plain dict)."""
     default_page_size: ClassVar[int] = 20
     max_page_size: ClassVar[int] = 100
     filters: ClassVar[Collection[str]] = ()

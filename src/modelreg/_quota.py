@@ -1,0 +1,142 @@
+"""Quotas: the windows an operation may use, and what the server says is left of them.
+
+A provider declares its documented limits per operation as one ``Limit`` or a list of them
+(``[Limit(10, 60), Limit(100, 3600)]``: every window is enforced), and the rate-limit headers its
+vendor sends (``RateLimitHeaders``). The pacer keeps, per operation, the server's last word
+(``ServerQuota``): how many requests remain until when. ``Quota`` is what ``reg.quota(op)`` shows.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Literal
+
+import attrs
+import httpx
+
+from modelreg._records import Limit
+from modelreg.errors import ConfigurationError
+
+Windows = tuple[Limit, ...]
+LimitSpec = Limit | Sequence[Limit]
+"""What ``limits=`` takes per operation: one ``Limit``, or a list of windows that all apply."""
+
+
+@attrs.frozen
+class Quota:
+    """What an operation may still send: ``remaining`` of ``limit`` requests until ``reset_at``.
+
+    ``source`` is ``"server"`` when the vendor's rate-limit headers said so, ``"limits"`` when it
+    comes from the documented (or configured) limits the client paces itself by, and ``"none"``
+    when neither applies (nothing is known: no limit is declared, or pacing is off).
+    """
+
+    limit: int | None
+    remaining: int | None
+    reset_at: datetime | None
+    """When the quota resets (a token comes back), timezone-aware UTC; None when nothing is spent."""
+    source: Literal["server", "limits", "none"]
+
+
+@attrs.frozen
+class RateLimitHeaders:
+    """The rate-limit headers a vendor sends with its answers (a provider declares them).
+
+    ``reset_format`` says how ``reset`` is written: ``"epoch"`` (Unix seconds of the reset, as
+    Scriptix documents ``X-RateLimit-Reset``), ``"seconds"`` (seconds from now) or ``"http-date"``.
+    """
+
+    remaining: str = "X-RateLimit-Remaining"
+    limit: str | None = "X-RateLimit-Limit"
+    reset: str | None = "X-RateLimit-Reset"
+    reset_format: Literal["epoch", "seconds", "http-date"] = "epoch"
+
+    def read(self, headers: httpx.Headers, wall: float) -> tuple[int, int | None, float | None] | None:
+        """``(remaining, limit, reset)`` from ``headers``, reset in wall-clock seconds; None when absent."""
+        remaining = _count(headers.get(self.remaining))
+        if remaining is None:
+            return None
+        limit = _count(headers.get(self.limit)) if self.limit else None
+        raw = headers.get(self.reset) if self.reset else None
+        return remaining, limit, self._reset(raw, wall) if raw is not None else None
+
+    def _reset(self, raw: str, wall: float) -> float | None:
+        if self.reset_format == "http-date":
+            try:
+                return email.utils.parsedate_to_datetime(raw).timestamp()
+            except (TypeError, ValueError, IndexError):
+                return None
+        try:
+            value = float(raw)
+        except ValueError:
+            return None
+        if not math.isfinite(value) or value < 0:
+            return None
+        return value if self.reset_format == "epoch" else wall + value
+
+
+def _count(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+@attrs.define
+class ServerQuota:
+    """The server's last word on one operation: ``remaining`` requests until ``reset_at`` (pacer clock)."""
+
+    remaining: int
+    reset_at: float
+    limit: int | None
+    seq: int
+    """The start number of the request whose answer said so (later answers replace it)."""
+
+
+def windows(limits: Mapping[str, LimitSpec]) -> dict[str, Windows]:
+    """``limits`` with every operation's windows as a tuple, or ``ConfigurationError`` saying what is wrong."""
+    if not isinstance(limits, Mapping):
+        raise ConfigurationError(f"limits must map operation names to Limit(...), got {type(limits).__name__}")
+    checked: dict[str, Windows] = {}
+    for operation, spec in limits.items():
+        given: object = (spec,) if isinstance(spec, Limit) else spec
+        if (
+            not isinstance(operation, str)
+            or not isinstance(given, (list, tuple))
+            or not given
+            or not all(isinstance(limit, Limit) for limit in given)
+        ):
+            raise ConfigurationError(
+                f"limits[{operation!r}] must be a modelreg.provider.Limit, e.g. Limit(calls=10, period=60, "
+                f"concurrency=3), or a list of them (every window applies), got {spec!r}"
+            )
+        for limit in given:
+            bad = (limit.calls is not None and limit.calls < 1) or limit.period <= 0
+            if bad or (limit.concurrency is not None and limit.concurrency < 1):
+                raise ConfigurationError(
+                    f"limits[{operation!r}] needs calls, period and concurrency of at least 1: {limit}"
+                )
+        checked[operation] = tuple(given)
+    return checked
+
+
+def concurrency_of(windows: Windows) -> int | None:
+    """The tightest concurrency cap among ``windows``, if any declares one."""
+    caps = [limit.concurrency for limit in windows if limit.concurrency is not None]
+    return min(caps) if caps else None
+
+
+def utc(moment: float) -> datetime:
+    """A wall-clock time as an aware UTC datetime."""
+    return datetime.fromtimestamp(moment, timezone.utc)
+
+
+def shown(moment: datetime) -> str:
+    """A reset time for messages: ISO 8601 in UTC, to the second."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
