@@ -9,10 +9,16 @@ import httpx
 
 from modelreg import Deletion, Issue, Model, Page, ValidationFailed
 from modelreg.errors import ConfigurationError
-from modelreg.provider import Config, Flow, Limit, Provider, RateLimitHeaders, Setting, check_known
+from modelreg.provider import Config, Flow, Limit, Provider, Setting, check_known
 from modelreg_scriptix import _codec
 from modelreg_scriptix._errors import error_for
-from modelreg_scriptix._records import LANGUAGES, ScriptixDetails, TrainingData, TrainingDataUpload
+from modelreg_scriptix._records import (
+    LANGUAGES,
+    RATE_LIMIT_HEADERS,
+    ScriptixDetails,
+    TrainingData,
+    TrainingDataUpload,
+)
 from modelreg_scriptix._training import Progress, wait_for
 from modelreg_scriptix._upload import FileInput, multipart_request, prepare_upload
 from modelreg_scriptix._validation import (
@@ -35,8 +41,6 @@ AUTH_HEADERS = ("authorization", "x-zoom-s2t-key", "both")
 TRAIN_OPTIONS = ("wait", "progress", "timeout", "poll_interval")
 # Undocumented endpoints get the "Custom Models: 30 requests/minute" figure of reference/rate-limits.
 _UNDOCUMENTED = Limit(calls=30, period=60, concurrency=3)
-RATE_LIMIT_HEADERS = RateLimitHeaders("X-RateLimit-Remaining", "X-RateLimit-Limit", "X-RateLimit-Reset", "epoch")
-"""docs/api/RateLimits: every response carries these; the reset is a Unix timestamp."""
 
 
 class ScriptixProvider(Provider):

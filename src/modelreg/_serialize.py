@@ -1,18 +1,20 @@
 """Records as plain data and back: ``Model.to_dict()`` / ``from_dict()`` (and ``Page``, ``Deletion``, ``BulkOutcome``).
 
-One explicit cattrs converter, lossless: timestamps as ISO 8601 (offset kept), statuses as their
-values, ``details`` as its fields and ``raw`` as received. ``from_dict`` rebuilds ``details`` as the
+Lossless: timestamps as ISO 8601 (offset kept), statuses as their values, ``details`` as its
+fields and ``raw`` as received. Data is copied with the iterative walk of ``modelreg._walk`` (vendor
+JSON may nest deeper than Python recurses); rebuilding typed records is one explicit cattrs converter. ``from_dict`` rebuilds ``details`` as the
 provider's declared ``details_type`` (a plain dict when the provider is not installed or declares
 none), and an outcome's error as the same modelreg error class with the same attributes.
 """
 
 from __future__ import annotations
 
-import copy
+import enum
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 
 from modelreg import errors
@@ -20,6 +22,7 @@ from modelreg._bulk import BulkOutcome, BulkStatus
 from modelreg._codec import Record, install_codec
 from modelreg._plugins import provider_class
 from modelreg._records import Issue, Model, ModelStatus, Page
+from modelreg._walk import Container, rebuild
 from modelreg.errors import ConfigurationError, ModelRegError
 
 RecordT = TypeVar("RecordT", bound=Record)
@@ -35,6 +38,29 @@ def _converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_structure_hook(datetime, lambda value, _: _timestamp(value))
     return converter
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON data, without recursion: attrs records and mappings as dicts, sequences as lists."""
+    return rebuild(value, leaf=_leaf, expand=_open)
+
+
+def _open(value: Any) -> Container | None:
+    if attrs.has(type(value)):
+        return {field.name: getattr(value, field.name) for field in attrs.fields(type(value))}
+    if isinstance(value, Mapping):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return None
+
+
+def _leaf(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
 
 
 def _timestamp(value: Any) -> datetime:
@@ -88,8 +114,8 @@ class Serializer:
             "status": model.status.value,
             "created_at": None if model.created_at is None else model.created_at.isoformat(),
             "updated_at": None if model.updated_at is None else model.updated_at.isoformat(),
-            "details": self.converter.unstructure(model.details),
-            "raw": copy.deepcopy(dict(model.raw)) if isinstance(model.raw, Mapping) else model.raw,
+            "details": plain(model.details),
+            "raw": plain(model.raw),
         }
 
     def _error(self, error: Exception) -> dict[str, Any]:
@@ -97,7 +123,7 @@ class Serializer:
         data: dict[str, Any] = {"type": type(error).__name__, "base": base.__name__, "message": str(error)}
         for name in _ERROR_FIELDS:
             if name in vars(error) or hasattr(type(error), name):
-                data[name] = self.converter.unstructure(getattr(error, name, None))
+                data[name] = plain(getattr(error, name, None))
         if isinstance(error, errors.ValidationFailed):
             data["issues"] = [self.converter.unstructure(issue) for issue in error.issues]
         if isinstance(error, errors.RateLimited):
@@ -155,7 +181,7 @@ class Serializer:
             created_at=None if created is None else _timestamp(created),
             updated_at=None if updated is None else _timestamp(updated),
             details=details,
-            raw=copy.deepcopy(dict(data.get("raw") or {})),
+            raw=plain(data.get("raw") or {}),
         )
 
     def _error_from(self, data: Mapping[str, Any]) -> Exception:
@@ -167,7 +193,7 @@ class Serializer:
         error.__dict__["message"] = message
         for name in _ERROR_FIELDS:
             if name in data:
-                error.__dict__[name] = data[name]
+                error.__dict__[name] = plain(data[name])
         if "issues" in data:
             error.__dict__["issues"] = tuple(self.converter.structure(issue, Issue) for issue in data["issues"])
         if "reset_at" in data:

@@ -7,10 +7,10 @@ import modelreg
 EXPECTED = [
     "APIError", "AsyncModelRegistry", "AsyncRegistries", "AuthenticationFailed", "BulkOutcome", "BulkStatus",
     "ConfigurationError",
-    "Conflict", "Deletion", "Issue", "Model", "ModelInUse", "ModelRegError", "ModelRegistry", "ModelStatus",
-    "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "ProtocolError", "ProviderInfo", "QuotaExceeded",
-    "RateLimited", "Registries", "ServerError", "TransportError", "UnsupportedOperation", "ValidationFailed",
-    "__version__", "connect", "connect_all", "connect_all_async", "connect_async", "errors", "hookimpl",
+    "Conflict", "Deletion", "Issue", "Model", "ModelFailed", "ModelInUse", "ModelRegError", "ModelRegistry",
+    "ModelStatus", "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "ProtocolError", "ProviderInfo", "Quota",
+    "QuotaExceeded", "RateLimited", "RawResponse", "Registries", "RequestEvent", "ServerError", "TransportError",
+    "UnsupportedOperation", "ValidationFailed", "WaitTimedOut", "__version__", "connect", "connect_all", "connect_all_async", "connect_async", "errors", "hookimpl",
     "parse_ref", "provider_info", "providers",
 ]  # fmt: skip
 
