@@ -200,18 +200,18 @@ class Pacer:
                     start = max(start, bucket.next_start(now))
             key = self._key(operation)
             server = self._server.get(key) if self.track else None
+            if server is not None and not server.roll(now):
+                del self._server[key]  # the window has reset and its size is unknown: the count is stale
+                server = None
             if server is not None:
-                if server.reset_at <= now:
-                    del self._server[key]  # the window has reset: the server's count is stale
-                elif server.remaining <= 0:
-                    start = max(start, server.reset_at)
+                start = server.start(start)
             wait = start - now
             if wait > max_wait:
                 return wait, 0
             for bucket in buckets:
                 bucket.spend(start)
-            if server is not None and server.reset_at > start:
-                server.remaining -= 1
+            if server is not None:
+                server.spend(start)
             if not self.track:
                 return wait, 0
             number = self._started.get(key, 0) + 1
@@ -232,7 +232,11 @@ class Pacer:
             known = self._server.get(key)
             newer = known is not None and known.reset_at <= reset_at and seq >= known.seq
             if known is None or newer or known.reset_at < reset_at:
-                self._server[key] = ServerQuota(left, reset_at, limit, seq)
+                periods = [window.period for window in self.windows(operation) if window.calls]
+                fresh = ServerQuota(left, reset_at, limit, seq, max(periods, default=60.0))
+                if known is not None and reset_at < known.reset_at + known.period:
+                    fresh.later = known.later  # starts already queued for the next window stay counted
+                self._server[key] = fresh
             else:  # an older answer about the same window: it can only lower the figure
                 known.remaining = min(known.remaining, left)
 
@@ -240,7 +244,7 @@ class Pacer:
         """What ``operation`` may still send at ``now``; ``to_wall`` turns a pacer time into wall-clock seconds."""
         with self._lock:
             server = self._server.get(self._key(operation))
-            if server is not None and server.reset_at > now:
+            if server is not None and server.roll(now):
                 left = max(0, server.remaining)
                 return Quota(server.limit, left, utc(to_wall(server.reset_at)), "server")
             if not self.pace:

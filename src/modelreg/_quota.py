@@ -90,13 +90,47 @@ def _count(raw: str | None) -> int | None:
 
 @attrs.define
 class ServerQuota:
-    """The server's last word on one operation: ``remaining`` requests until ``reset_at`` (pacer clock)."""
+    """The server's last word on one operation: ``remaining`` requests until ``reset_at`` (pacer clock).
+
+    After the reset a new window of ``limit`` requests is assumed to last ``period`` seconds (the
+    operation's longest documented window, else a minute): requests that queued for the reset go
+    at most ``limit`` per window, so a crowd waiting for the reset does not rush the vendor at once.
+    """
 
     remaining: int
     reset_at: float
     limit: int | None
     seq: int
     """The start number of the request whose answer said so (later answers replace it)."""
+    period: float = 60.0
+    later: int = 0
+    """Starts handed out for the windows after ``reset_at``."""
+
+    def roll(self, now: float) -> bool:
+        """Move past windows that have ended by ``now``; False when nothing is known any more."""
+        while self.reset_at <= now:
+            if self.limit is None:
+                return False
+            taken = min(self.later, self.limit)
+            self.later -= taken
+            self.remaining = self.limit - taken
+            self.reset_at += self.period
+        return True
+
+    def start(self, at: float) -> float:
+        """The earliest start at or after ``at`` that this quota allows (nothing spent)."""
+        if at < self.reset_at and self.remaining > 0:
+            return at
+        if self.limit is None or self.limit < 1:
+            return max(at, self.reset_at)
+        return max(at, self.reset_at + (self.later // self.limit) * self.period)
+
+    def spend(self, start: float) -> None:
+        """Count a request starting at ``start`` (from ``start``)."""
+        if start < self.reset_at and self.remaining > 0:
+            self.remaining -= 1
+        else:
+            self.later += 1
 
 
 def windows(limits: Mapping[str, LimitSpec]) -> dict[str, Windows]:

@@ -181,14 +181,16 @@ class Sandbox:
                 counted.append((limit, calls))
             full = [(limit, calls) for limit, calls in counted if len(calls) >= (limit.calls or 0)]
             if full:
-                reset = max(calls[0] + limit.period for limit, calls in full)
-                self._quota_headers(quota, full[0][0], 0, reset)
-                return self._rate_limited("seconds", reset - now)
+                freed = max(calls[0] + limit.period for limit, calls in full)  # one call leaves the window
+                self._quota_headers(quota, full[0][0], 0, max(calls[-1] + limit.period for limit, calls in full))
+                return self._rate_limited("seconds", freed - now)
             for _, calls in counted:
                 calls.append(now)
             if counted:
+                # The reset is when the whole window is free again (the newest call has left it),
+                # as a vendor counting in fixed windows means it: then ``limit`` calls are allowed.
                 limit, calls = min(counted, key=lambda item: (item[0].calls or 0) - len(item[1]))
-                self._quota_headers(quota, limit, (limit.calls or 0) - len(calls), calls[0] + limit.period)
+                self._quota_headers(quota, limit, (limit.calls or 0) - len(calls), calls[-1] + limit.period)
         return None
 
     def _quota_headers(self, quota: dict[str, str], limit: Limit, remaining: int, reset: float) -> None:
