@@ -121,16 +121,14 @@ class Watch:
             else:
                 operation = "get"
             for model_id in pending:
-                model = yield from self._polite(GetModel(model_id), deadline)
-                now = yield Nap(0)
-                self._seen(model, now)
+                self._seen(model_id, (yield from self._polite(GetModel(model_id), deadline)))
             if len(self.found) == len(self.order):
                 return [self.found[model_id] for model_id in self.order]
             now = yield Nap(0)
             if deadline is not None and now >= deadline:
                 raise self._timed_out()
             pause = max(self.poll_interval, spacing(operation))
-            now = yield Nap(pause if deadline is None else min(pause, deadline - now))
+            yield Nap(pause if deadline is None else min(pause, deadline - now))
 
     def _by_listing(self, pending: list[str]) -> bool:
         """Whether one listing costs fewer requests than a get per pending model."""
@@ -143,11 +141,10 @@ class Watch:
         number = 1
         while pending:
             page: Page[Model] = yield from self._polite(ListPage(number, self.page_size), deadline)
-            now = yield Nap(0)
             for model in page.items:
                 if model.id in pending:
                     pending.discard(model.id)
-                    self._seen(model, now)
+                    self._seen(model.id, model)
             if page.total is not None:
                 self.pages = max(1, math.ceil(page.total / self.page_size))
             left = (self.pages - number) if self.pages is not None else None
@@ -168,12 +165,13 @@ class Watch:
                     raise
                 yield Nap(wait)
 
-    def _seen(self, model: Model, now: float) -> None:
-        self.last[model.id] = model
+    def _seen(self, model_id: str, model: Model) -> None:
+        """A poll found ``model`` for the id asked as ``model_id``."""
+        self.last[model_id] = model
         if self.progress is not None:
             self.progress(model)
         if model.status in self.until:
-            self.found[model.id] = model
+            self.found[model_id] = model
         elif model.status is ModelStatus.FAILED:
             reason = _reason(model)
             raise ModelFailed(
