@@ -1,10 +1,11 @@
 """Records as plain data and back: ``Model.to_dict()`` / ``from_dict()`` (and ``Page``, ``Deletion``, ``BulkOutcome``).
 
 Lossless: timestamps as ISO 8601 (offset kept), statuses as their values, ``details`` as its
-fields and ``raw`` as received. Data is copied with the iterative walk of ``modelreg._walk`` (vendor
-JSON may nest deeper than Python recurses); rebuilding typed records is one explicit cattrs converter. ``from_dict`` rebuilds ``details`` as the
-provider's declared ``details_type`` (a plain dict when the provider is not installed or declares
-none), and an outcome's error as the same modelreg error class with the same attributes.
+fields and ``raw`` as received. Data is copied with the iterative walk of ``modelreg._walk``
+(vendor JSON may nest deeper than Python recurses); typed records are rebuilt by one explicit
+cattrs converter. ``from_dict`` rebuilds ``details`` as the provider's declared ``details_type``
+(a plain dict when the provider is not installed or declares none), and an outcome's error as
+the same modelreg error class with the same attributes.
 """
 
 from __future__ import annotations

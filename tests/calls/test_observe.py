@@ -80,8 +80,8 @@ def test_log_records_carry_structured_fields_and_no_secret(toy: Path, caplog: py
     with modelreg.connect("toy", transport=_once_unavailable()) as reg:
         _no_backoff(reg)
         reg.get(7)
-    attempts = [r for r in caplog.records if r.levelno == logging.DEBUG and hasattr(r, "elapsed_ms")]
-    retry = next(r for r in caplog.records if r.levelno == logging.INFO and "retrying" in r.getMessage())
+    attempts: list[Any] = [r for r in caplog.records if r.levelno == logging.DEBUG and hasattr(r, "elapsed_ms")]
+    retry: Any = next(r for r in caplog.records if r.levelno == logging.INFO and "retrying" in r.getMessage())
     assert [(r.status, r.attempt, r.request_id) for r in attempts] == [(503, 1, "req-first"), (200, 2, "req-second")]
     first = attempts[0]
     assert {name: getattr(first, name) for name in FIELDS[:4]} == {
@@ -133,7 +133,7 @@ def test_a_hook_that_raises_is_logged_and_the_call_goes_on(toy: Path, caplog: py
     def broken(event: RequestEvent) -> None:
         raise RuntimeError("hook bug")
 
-    with modelreg.connect("toy", sandbox=True, event_hooks={"request": broken}) as reg:
+    with modelreg.connect("toy", sandbox=True, event_hooks={"request": [broken]}) as reg:
         assert reg.create(name="still made").name == "still made"
     assert any("event hook" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
 
@@ -181,9 +181,11 @@ def test_a_failed_call_span_records_the_error_type_only(
     def missing(request: httpx.Request) -> httpx.Response:
         return httpx.Response(404, json={"message": f"no model for {request.headers['authorization']}"})
 
-    with modelreg.connect("toy", transport=httpx.MockTransport(missing), otel=provider) as reg:
-        with pytest.raises(modelreg.NotFound):
-            reg.get(1)
+    with (
+        modelreg.connect("toy", transport=httpx.MockTransport(missing), otel=provider) as reg,
+        pytest.raises(modelreg.NotFound),
+    ):
+        reg.get(1)
     attempt, call = exporter.get_finished_spans()
     assert call.status.status_code is StatusCode.ERROR and call.attributes is not None
     assert call.attributes["error.type"] == "NotFound" and attempt.attributes is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -70,7 +71,7 @@ def test_a_view_retries_as_often_as_it_says(toy: Path) -> None:
 def test_default_headers_and_the_user_agent_suffix_go_with_every_request(spec: Spec) -> None:
     sandbox = sandbox_for(spec)
     transport = Recording(sandbox.transport())
-    options = {"headers": {"X-Team": "speech"}, "user_agent": "myapp/2"}
+    options: dict[str, Any] = {"headers": {"X-Team": "speech"}, "user_agent": "myapp/2"}
     with modelreg.connect(spec.name, sandbox=sandbox, transport=transport, **options) as reg:
         reg.list_page()
     sent = transport.sent[-1]

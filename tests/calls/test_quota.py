@@ -116,15 +116,17 @@ def test_a_429_says_when_the_quota_resets() -> None:
         headers = {"Retry-After": "3000", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
         return httpx.Response(429, json={"error": "Rate Limit Exceeded", "retry_after": 3000}, headers=headers)
 
-    with modelreg.connect("scriptix", api_key="k-123456", transport=httpx.MockTransport(handler)) as reg:
-        with pytest.raises(RateLimited) as info:
-            reg.get(1)
+    transport = httpx.MockTransport(handler)
+    with (
+        modelreg.connect("scriptix", api_key="k-123456", transport=transport) as reg,
+        pytest.raises(RateLimited) as info,
+    ):
+        reg.get(1)
     assert info.value.reset_at == datetime.fromtimestamp(reset, timezone.utc)
     assert "The quota resets at" in str(info.value)
 
 
 def test_quota_comes_from_the_documented_limits_until_the_server_says() -> None:
-    transport, _ = _counting_scriptix([], 0)
     limits = {"create": [Limit(calls=10, period=3600), Limit(calls=3, period=60)]}
     with modelreg.connect(
         "scriptix", api_key="k-123456", transport=httpx.MockTransport(_created), limits=limits

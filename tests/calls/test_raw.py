@@ -112,9 +112,9 @@ def test_a_validation_error_from_the_server_carries_the_request_id_too(toy: Path
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(422, json={"message": "name taken"}, headers={"x-request-id": "req-422"})
 
-    with modelreg.connect("toy", transport=httpx.MockTransport(handler)) as reg:
-        with pytest.raises(modelreg.ValidationFailed) as info:
-            reg.create(name="taken")
+    transport = httpx.MockTransport(handler)
+    with modelreg.connect("toy", transport=transport) as reg, pytest.raises(modelreg.ValidationFailed) as info:
+        reg.create(name="taken")
     assert info.value.request_id == "req-422" and "req-422" in str(info.value)
 
 

@@ -92,7 +92,8 @@ def test_outcomes_of_a_real_bulk_delete_round_trip(toy: Path) -> None:
         outcomes = reg.delete_many([model.id, "404"])
     again = [BulkOutcome.from_dict(outcome.to_dict()) for outcome in outcomes]
     assert [o.status for o in again] == [BulkStatus.DELETED, BulkStatus.FAILED]
-    assert isinstance(again[1].error, NotFound) and again[1].error.request_id == outcomes[1].error.request_id
+    assert isinstance(again[1].error, NotFound) and isinstance(outcomes[1].error, NotFound)
+    assert again[1].error.request_id == outcomes[1].error.request_id
 
 
 def test_a_provider_error_class_comes_back_as_its_modelreg_base() -> None:

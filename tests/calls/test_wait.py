@@ -43,11 +43,8 @@ async def test_the_async_registry_waits_the_same_way() -> None:
 
 
 def test_a_failed_model_raises_with_the_vendors_reason() -> None:
-    sandbox = scriptix_seeded()
-    sandbox.fail_next_training(TRAINING)  # no effect on the running job: fail the seeded failed one instead
-    with modelreg.connect("scriptix", sandbox=sandbox) as reg:
-        with pytest.raises(ModelFailed) as info:
-            reg.wait(FAILED)
+    with modelreg.connect("scriptix", sandbox=scriptix_seeded()) as reg, pytest.raises(ModelFailed) as info:
+        reg.wait(FAILED)
     assert info.value.model.id == FAILED and "alignment below 80%" in str(info.value)
     assert "scriptix:5" in str(info.value)
 
@@ -55,7 +52,7 @@ def test_a_failed_model_raises_with_the_vendors_reason() -> None:
 def test_a_training_that_fails_while_waited_on_raises() -> None:
     sandbox = scriptix_seeded()
     with modelreg.connect("scriptix", sandbox=sandbox) as reg:
-        sandbox.fail_next_training("3")
+        sandbox.fail_next_training("3")  # type: ignore[attr-defined]  # a Scriptix sandbox
         reg.train("3")
         with pytest.raises(ModelFailed) as info:
             reg.wait("3", poll_interval=20)
@@ -121,7 +118,7 @@ async def test_a_third_party_providers_own_states_are_waited_on(toy: Path) -> No
         def publish_on_the_third_poll(seen: Model) -> None:
             polls[seen.status.value] += 1
             if polls["pending"] == 3:
-                doc = sandbox.store.get("models", model.id)
+                doc = sandbox.store.get("models", model.id) or {}
                 sandbox.store.put("models", model.id, {**doc, "state": "live"})
 
         live = await reg.wait(model.id, poll_interval=1, progress=publish_on_the_third_poll)
@@ -143,7 +140,7 @@ def _toy_drafts(sandbox: Sandbox, count: int) -> list[str]:
 
 def _publish(sandbox: Sandbox, ids: list[str]) -> None:
     for model_id in ids:
-        doc = sandbox.store.get("models", model_id)
+        doc = sandbox.store.get("models", model_id) or {}
         sandbox.store.put("models", model_id, {**doc, "state": "live"})
 
 
@@ -195,9 +192,11 @@ def test_one_model_per_provider_is_polled_with_gets(toy: Path) -> None:
 
 
 def test_a_failure_among_many_raises(toy: Path) -> None:
-    with modelreg.connect_all(sandbox={"scriptix": scriptix_seeded()}) as everything:
-        with pytest.raises(ModelFailed) as info:
-            everything.wait([f"scriptix:{TRAINING}", f"scriptix:{FAILED}"])
+    with (
+        modelreg.connect_all(sandbox={"scriptix": scriptix_seeded()}) as everything,
+        pytest.raises(ModelFailed) as info,
+    ):
+        everything.wait([f"scriptix:{TRAINING}", f"scriptix:{FAILED}"])
     assert info.value.model.ref == f"scriptix:{FAILED}"
 
 

@@ -10,8 +10,8 @@ EXPECTED = [
     "Conflict", "Deletion", "Issue", "Model", "ModelFailed", "ModelInUse", "ModelRegError", "ModelRegistry",
     "ModelStatus", "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "ProtocolError", "ProviderInfo", "Quota",
     "QuotaExceeded", "RateLimited", "RawResponse", "Registries", "RequestEvent", "ServerError", "TransportError",
-    "UnsupportedOperation", "ValidationFailed", "WaitTimedOut", "__version__", "connect", "connect_all", "connect_all_async", "connect_async", "errors", "hookimpl",
-    "parse_ref", "provider_info", "providers",
+    "UnsupportedOperation", "ValidationFailed", "WaitTimedOut", "__version__", "connect", "connect_all",
+    "connect_all_async", "connect_async", "errors", "hookimpl", "parse_ref", "provider_info", "providers",
 ]  # fmt: skip
 
 

@@ -19,7 +19,6 @@ import attrs
 
 import modelreg
 from modelreg import AsyncModelRegistry, BulkStatus, Deletion, Model, Page
-from modelreg._plugins import provider_class
 from modelreg.errors import ModelRegError, NotFound
 from modelreg.sandbox import Fault, FaultPlan, Sandbox
 from tests.resilience.conftest import models_in, new_sandbox
@@ -288,11 +287,11 @@ def check_state(spec: Spec, sandbox: Sandbox, figures: Figures, lanes: list[Lane
             figures.orphans += 1
         else:
             figures.mismatches.append(f"model {model.id} ({model.name}) was made by no call")
-    limits = provider_class(spec.name).limits
+    info = modelreg.provider_info(spec.name)
     for operation in sandbox.peak_in_flight:
-        limit = limits.get(operation) or limits.get("*")
-        if limit is not None and limit.concurrency is not None:
-            figures.caps[operation] = limit.concurrency
+        cap = info.concurrency(operation)
+        if cap is not None:
+            figures.caps[operation] = cap
     figures.peak_in_flight = dict(sandbox.peak_in_flight)
     assert sandbox.faults is not None
     figures.faults = {fault.value: count for fault, count in sandbox.faults.injected.items()}
