@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from modelreg._observe import CallTrace, Observer, describe, request_id_of
+from modelreg._observe import CallTrace, Observer, describe, identify, log_attempt, log_retry, request_id_of
 from modelreg._pacing import Pacer
-from modelreg._quota import shown, utc
+from modelreg._quota import reset_of, shown, utc
 from modelreg._redact import Redactor
 from modelreg._relay import relay
 from modelreg._retry import RetryPolicy
@@ -265,12 +265,12 @@ class Engine:
             if isinstance(outcome, ModelRegError):
                 raise outcome  # from prepare: nothing was sent
             if self.quota_headers is not None and isinstance(outcome, httpx.Response):
-                self._quota_seen(operation, request, outcome)
-            if trace is not None:
-                elapsed = self.clock() - request.extensions.get(_SENT, started)
-                trace.response(request, url, operation, attempt, outcome, elapsed, self._request_id(outcome))
-            if logger.isEnabledFor(logging.DEBUG):
-                self._log(request, operation, outcome, attempt, started)
+                # What the server says remains, with its reset on the pacer's clock.
+                seen = self.quota_headers.read(outcome.headers, self.wall(), self.clock())
+                if seen is not None:
+                    self.pacer.observe(operation, *seen, request.extensions.get(_SEQ, 0))
+            if trace is not None or logger.isEnabledFor(logging.DEBUG):
+                self._watched(trace, request, url, operation, outcome, attempt, started)
             if idempotent and _unreadable(outcome):
                 # A 2xx whose JSON is cut short: read it again (the provider reports it if it stays broken).
                 decision = self.policy.decide(httpx.DecodingError("unreadable JSON body"), attempt, idempotent=True)
@@ -284,27 +284,9 @@ class Engine:
                 why = self.redactor.text(_describe(outcome, decision.ambiguous))
                 if trace is not None:
                     trace.retry(request, url, operation, attempt, decision.delay, why)
-                shown_url = url or self.redactor.text(str(request.url))
-                logger.info(
-                    "%s: retrying %s %s in %.2f s (attempt %d of %d) after %s",
-                    name,
-                    request.method,
-                    shown_url,
-                    decision.delay,
-                    attempt + 2,
-                    self.policy.max_retries + 1,
-                    why,
-                    extra={
-                        "provider": name,
-                        "operation": operation,
-                        "method": request.method,
-                        "url": shown_url,
-                        "status": outcome.status_code if isinstance(outcome, httpx.Response) else None,
-                        "attempt": attempt + 1,
-                        "request_id": self._request_id(outcome),
-                        "retry_in": decision.delay,
-                    },
-                )
+                masked = url or self.redactor.text(str(request.url))
+                retries = (attempt, self.policy.max_retries + 1, decision.delay)
+                log_retry(name, request, masked, operation, outcome, retries, why, self._request_id(outcome))
                 delay = decision.delay
                 attempt += 1
                 continue
@@ -324,16 +306,6 @@ class Engine:
         if not isinstance(outcome, httpx.Response):
             return None
         return request_id_of(outcome.headers, self.request_id_headers)
-
-    def _quota_seen(self, operation: str, request: httpx.Request, response: httpx.Response) -> None:
-        """Tell the pacer what the answer's rate-limit headers say remains, on the pacer's clock."""
-        assert self.quota_headers is not None
-        wall = self.wall()
-        seen = self.quota_headers.read(response.headers, wall)
-        if seen is not None:
-            remaining, limit, reset = seen
-            reset_at = None if reset is None else self.clock() + (reset - wall)
-            self.pacer.observe(operation, remaining, limit, reset_at, request.extensions.get(_SEQ, 0))
 
     def _remaining(self, deadline: float | None) -> float | None:
         return None if deadline is None else deadline - self.clock()
@@ -407,24 +379,11 @@ class Engine:
         if isinstance(error, RateLimited):
             if retry_after is not None:
                 error.retry_after = retry_after
-            self._reset_of(error, response)
-        request_id = self._request_id(response)
-        if request_id is not None and isinstance(error, ModelRegError):
-            error.request_id = request_id
-            _note(error, f"(request id {request_id}: quote it to the vendor's support)")
+            reset_of(error, response.headers, self.quota_headers, self.wall())
+        if isinstance(error, ModelRegError):
+            identify(error, self._request_id(response))
         setattr(error, REPLAYED, replayed)
         return error
-
-    def _reset_of(self, error: RateLimited, response: httpx.Response) -> None:
-        """When the quota behind a 429 resets: the server's reset header, else the wait it asked for."""
-        wall = self.wall()
-        seen = self.quota_headers.read(response.headers, wall) if self.quota_headers is not None else None
-        if seen is not None and seen[2] is not None:
-            error.reset_at = utc(seen[2])
-        elif error.retry_after is not None:
-            error.reset_at = utc(wall + error.retry_after)
-        if error.reset_at is not None:
-            _note(error, f"The quota resets at {shown(error.reset_at)}.")
 
     def _transport_error(
         self, request: httpx.Request, exc: Exception, idempotent: bool, ambiguous: bool, attempt: int
@@ -447,32 +406,25 @@ class Engine:
         error.__cause__ = exc
         return error
 
-    def _log(
-        self, request: httpx.Request, operation: str, outcome: httpx.Response | Exception, attempt: int, started: float
+    def _watched(
+        self,
+        trace: CallTrace | None,
+        request: httpx.Request,
+        url: str,
+        operation: str,
+        outcome: httpx.Response | Exception,
+        attempt: int,
+        started: float,
     ) -> None:
-        # Called only when DEBUG is on: the URL is redacted for the log record alone.
-        elapsed = (self.clock() - request.extensions.get(_SENT, started)) * 1000
-        url = self.redactor.text(str(request.url))
-        status = outcome.status_code if isinstance(outcome, httpx.Response) else None
-        logger.debug(
-            "%s %s %s -> %s in %.0f ms (attempt %d)",
-            self.provider.name,
-            request.method,
-            url,
-            self.redactor.text(_describe(outcome)),
-            elapsed,
-            attempt + 1,
-            extra={
-                "provider": self.provider.name,
-                "operation": operation,
-                "method": request.method,
-                "url": url,
-                "status": status,
-                "attempt": attempt + 1,
-                "elapsed_ms": round(elapsed, 3),
-                "request_id": self._request_id(outcome),
-            },
-        )
+        """Tell the call's hooks and spans, and the debug log, how an attempt ended."""
+        elapsed = self.clock() - request.extensions.get(_SENT, started)
+        request_id = self._request_id(outcome)
+        if trace is not None:
+            trace.response(request, url, operation, attempt, outcome, elapsed, request_id)
+        if logger.isEnabledFor(logging.DEBUG):
+            masked = url or self.redactor.text(str(request.url))
+            what = self.redactor.text(_describe(outcome))
+            log_attempt(self.provider.name, request, masked, operation, outcome, what, attempt, elapsed, request_id)
 
 
 def _describe(outcome: httpx.Response | Exception, unreadable: bool = False) -> str:
@@ -482,11 +434,6 @@ def _describe(outcome: httpx.Response | Exception, unreadable: bool = False) -> 
         if unreadable and isinstance(outcome, httpx.Response) and outcome.is_success
         else what
     )
-
-
-def _note(error: ModelRegError, note: str) -> None:
-    error.message = f"{error.message} {note}"
-    error.args = (error.message,)
 
 
 def _unreadable(outcome: httpx.Response | Exception) -> bool:

@@ -14,13 +14,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 import httpx
 
 from modelreg._tracing import Tracing
-from modelreg.errors import ConfigurationError
+from modelreg.errors import ConfigurationError, ModelRegError
 
 logger = logging.getLogger("modelreg")
 
@@ -90,6 +90,14 @@ def request_id_of(headers: httpx.Headers, names: tuple[str, ...]) -> str | None:
         if value:
             return value[:200]
     return None
+
+
+def identify(error: ModelRegError, request_id: str | None) -> None:
+    """Give an error made from an answer the vendor's request id, and show it in its message."""
+    if request_id is not None:
+        error.request_id = request_id
+        error.message = f"{error.message} (request id {request_id}: quote it to the vendor's support)"
+        error.args = (error.message,)
 
 
 def describe(outcome: httpx.Response | Exception) -> str:
@@ -199,6 +207,47 @@ class CallTrace:
             self.span.end(error)
 
 
-def log_extra(**fields: Any) -> dict[str, Any]:
-    """The structured fields of a log record (``record.provider``, ``record.status``...)."""
-    return fields
+def log_attempt(
+    provider: str,
+    request: httpx.Request,
+    url: str,
+    operation: str,
+    outcome: httpx.Response | Exception,
+    what: str,
+    attempt: int,
+    elapsed: float,
+    request_id: str | None,
+) -> None:
+    """The DEBUG record of one attempt, its facts also as fields (``record.status``...)."""
+    logger.debug(
+        "%s %s %s -> %s in %.0f ms (attempt %d)",
+        provider, request.method, url, what, elapsed * 1000, attempt + 1,
+        extra={
+            "provider": provider, "operation": operation, "method": request.method, "url": url,
+            "status": outcome.status_code if isinstance(outcome, httpx.Response) else None,
+            "attempt": attempt + 1, "elapsed_ms": round(elapsed * 1000, 3), "request_id": request_id,
+        },
+    )  # fmt: skip
+
+
+def log_retry(
+    provider: str,
+    request: httpx.Request,
+    url: str,
+    operation: str,
+    outcome: httpx.Response | Exception,
+    retries: tuple[int, int, float],
+    why: str,
+    request_id: str | None,
+) -> None:
+    """The INFO record of a retry; ``retries`` is (attempt that failed, 0-based; attempts allowed; wait)."""
+    attempt, attempts, delay = retries
+    logger.info(
+        "%s: retrying %s %s in %.2f s (attempt %d of %d) after %s",
+        provider, request.method, url, delay, attempt + 2, attempts, why,
+        extra={
+            "provider": provider, "operation": operation, "method": request.method, "url": url,
+            "status": outcome.status_code if isinstance(outcome, httpx.Response) else None,
+            "attempt": attempt + 1, "request_id": request_id, "retry_in": delay,
+        },
+    )  # fmt: skip

@@ -18,7 +18,7 @@ import attrs
 import httpx
 
 from modelreg._records import Limit
-from modelreg.errors import ConfigurationError
+from modelreg.errors import ConfigurationError, RateLimited
 
 Windows = tuple[Limit, ...]
 LimitSpec = Limit | Sequence[Limit]
@@ -54,14 +54,22 @@ class RateLimitHeaders:
     reset: str | None = "X-RateLimit-Reset"
     reset_format: Literal["epoch", "seconds", "http-date"] = "epoch"
 
-    def read(self, headers: httpx.Headers, wall: float) -> tuple[int, int | None, float | None] | None:
-        """``(remaining, limit, reset)`` from ``headers``, reset in wall-clock seconds; None when absent."""
+    def read(
+        self, headers: httpx.Headers, wall: float, clock: float | None = None
+    ) -> tuple[int, int | None, float | None] | None:
+        """``(remaining, limit, reset)`` from ``headers``, or None when absent.
+
+        The reset is in wall-clock seconds, or on another clock that reads ``clock`` at ``wall``.
+        """
         remaining = _count(headers.get(self.remaining))
         if remaining is None:
             return None
         limit = _count(headers.get(self.limit)) if self.limit else None
         raw = headers.get(self.reset) if self.reset else None
-        return remaining, limit, self._reset(raw, wall) if raw is not None else None
+        reset = self._reset(raw, wall) if raw is not None else None
+        if reset is not None and clock is not None:
+            reset = clock + (reset - wall)
+        return remaining, limit, reset
 
     def _reset(self, raw: str, wall: float) -> float | None:
         if self.reset_format == "http-date":
@@ -131,6 +139,18 @@ class ServerQuota:
             self.remaining -= 1
         else:
             self.later += 1
+
+
+def reset_of(error: RateLimited, headers: httpx.Headers, declared: RateLimitHeaders | None, wall: float) -> None:
+    """Say when the quota behind a 429 resets: the server's reset header, else the wait it asked for."""
+    seen = declared.read(headers, wall) if declared is not None else None
+    if seen is not None and seen[2] is not None:
+        error.reset_at = utc(seen[2])
+    elif error.retry_after is not None:
+        error.reset_at = utc(wall + error.retry_after)
+    if error.reset_at is not None:
+        error.message = f"{error.message} The quota resets at {shown(error.reset_at)}."
+        error.args = (error.message,)
 
 
 def windows(limits: Mapping[str, LimitSpec]) -> dict[str, Windows]:
