@@ -85,10 +85,10 @@ class Recorder:
             raise UnsupportedOperation(
                 f"{engine.provider.name}: this call received no answer to show", provider=engine.provider.name
             )
-        headers = {
-            name: MASK if _SENSITIVE.search(name) else engine.redactor.text(value)
-            for name, value in response.headers.multi_items()
-        }
+        headers: dict[str, str] = {}
+        for name, value in response.headers.multi_items():
+            shown = MASK if _SENSITIVE.search(name) else engine.redactor.text(value)
+            headers[name] = f"{headers[name]}, {shown}" if name in headers else shown
         return RawResponse(
             response.status_code,
             headers,

@@ -217,3 +217,21 @@ def test_after_a_failure_the_other_providers_stop_polling(toy: Path) -> None:
         polls = toy_box.requests["list"] + toy_box.requests["get"]
         time.sleep(0.2)
         assert toy_box.requests["list"] + toy_box.requests["get"] == polls
+
+
+def test_the_cheaper_of_a_listing_and_gets_is_chosen_each_round(toy: Path) -> None:
+    """60 models (two pages of 50), two waited on: the first round must list to learn that; later ones get."""
+    toy_box = modelreg.provider_info("toy").sandbox()
+    drafts = _toy_drafts(toy_box, 60)
+    watched = drafts[-2:]  # both on the second page
+    polls = Counter[str]()
+
+    def progress(model: Model) -> None:
+        polls[model.id] += 1
+        if polls[watched[-1]] == 2:
+            _publish(toy_box, watched)
+
+    with modelreg.connect_all(sandbox={"toy": toy_box}) as everything:
+        before = Counter(toy_box.requests)
+        everything.wait([f"toy:{i}" for i in watched], progress=progress)
+    assert Counter(toy_box.requests) - before == {"list": 2, "get": 4}
