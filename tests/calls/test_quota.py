@@ -205,3 +205,14 @@ async def test_tasks_sharing_a_registry_never_exceed_what_the_server_says(toy: P
         await reg.get(model.id)
         found = await asyncio.gather(*(reg.get(model.id) for _ in range(8)))
     assert [m.id for m in found] == [model.id] * 8 and sandbox.requests["get"] == 9
+
+
+def test_a_sandbox_enforces_every_window_and_reports_the_tightest(toy: Path) -> None:
+    sandbox = modelreg.provider_info("scriptix").sandbox(enforce_limits=True)
+    sandbox.limits = {"get": [Limit(calls=5, period=3600), Limit(calls=2, period=60)]}
+    headers = {"Authorization": "Bearer sandbox-key-123"}
+    with httpx.Client(transport=sandbox.transport(), headers=headers) as http:
+        answers = [http.get("https://api.scriptix.io/api/v3/custom_models/1") for _ in range(3)]
+    assert [a.status_code for a in answers] == [404, 404, 429]  # no model 1, but counted: then the minute is full
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["1", "0", "0"]
+    assert answers[0].headers["X-RateLimit-Limit"] == "2" and answers[2].headers["Retry-After"] == "60"
