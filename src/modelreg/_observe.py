@@ -139,11 +139,6 @@ class Observer:
         """An observer, or None when there is nothing to call (no hook, no tracing)."""
         return cls(provider, hooks, tracing) if hooks or tracing is not None else None
 
-    def with_hooks(self, hooks: Mapping[str, tuple[Hook, ...]]) -> Observer:
-        """This observer with ``hooks`` added after its own."""
-        merged = {kind: self.hooks.get(kind, ()) + hooks.get(kind, ()) for kind in HOOK_KINDS}
-        return Observer(self.provider, {k: v for k, v in merged.items() if v}, self.tracing)
-
     def call(self) -> CallTrace:
         """The trace of one call: its span (when tracing) and the hooks of its attempts."""
         return CallTrace(self)

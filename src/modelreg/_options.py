@@ -30,6 +30,8 @@ class _NotGiven:
         return "NOT_GIVEN"
 
 
+NotGiven = _NotGiven
+"""The type of ``NOT_GIVEN``, for signatures."""
 NOT_GIVEN: Final = _NotGiven()
 """``with_options``' default: keep the parent's value (distinct from None, which for ``deadline`` means none)."""
 
@@ -109,26 +111,26 @@ def check_timeout(value: float | httpx.Timeout, provider: str | None = None) -> 
 def derive(
     engine: Engine,
     *,
-    timeout: Any = NOT_GIVEN,
-    deadline: Any = NOT_GIVEN,
-    max_retries: Any = NOT_GIVEN,
-    max_wait: Any = NOT_GIVEN,
-    headers: Any = NOT_GIVEN,
+    timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+    deadline: float | NotGiven | None = NOT_GIVEN,
+    max_retries: int | NotGiven = NOT_GIVEN,
+    max_wait: float | NotGiven = NOT_GIVEN,
+    headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
 ) -> Engine:
     """``engine`` with the options given changed; every value checked before anything is sent."""
     name = engine.provider.name
     changes: dict[str, Any] = {}
-    if timeout is not NOT_GIVEN:
+    if not isinstance(timeout, NotGiven):
         changes["timeout"] = check_timeout(timeout, name)
-    if deadline is not NOT_GIVEN:
+    if not isinstance(deadline, NotGiven):
         changes["deadline"] = None if deadline is None else _seconds("deadline", deadline, name)
-    if max_wait is not NOT_GIVEN:
+    if not isinstance(max_wait, NotGiven):
         changes["max_wait"] = _seconds("max_wait", max_wait, name, zero=True)
-    if max_retries is not NOT_GIVEN:
+    if not isinstance(max_retries, NotGiven):
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError(f"max_retries must be a non-negative integer, got {max_retries!r}", provider=name)
         changes["policy"] = attrs.evolve(engine.policy, max_retries=max_retries)
-    if headers is not NOT_GIVEN:
+    if not isinstance(headers, NotGiven):
         added = check_headers(headers, name)
         changes["headers"] = {**engine.headers, **added}
         changes["extra_secrets"] = (*engine.extra_secrets, *credentials_in(added))

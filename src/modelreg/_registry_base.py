@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
+import httpx
+
 from modelreg._bulk import BulkDelete, BulkProgress
 from modelreg._engine import Engine
-from modelreg._options import NOT_GIVEN, derive
+from modelreg._options import NOT_GIVEN, NotGiven, derive
 from modelreg._pacing import Pacer
 from modelreg._pagination import Held, Walk, hold_answer
 from modelreg._quota import Quota
@@ -67,11 +69,11 @@ class BaseRegistry(Generic[ClientT, SleepT]):
     def with_options(
         self: R,
         *,
-        timeout: Any = NOT_GIVEN,
-        deadline: Any = NOT_GIVEN,
-        max_retries: Any = NOT_GIVEN,
-        max_wait: Any = NOT_GIVEN,
-        headers: Any = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        max_wait: float | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
     ) -> R:
         """A view of this registry whose calls use these options; the registry itself is unchanged.
 
