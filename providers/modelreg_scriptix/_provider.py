@@ -85,6 +85,7 @@ class ScriptixProvider(Provider):
     create_fields = CREATE_FIELDS
     update_fields = UPDATE_FIELDS
     natural_key = ("name", "language", "base_model")
+    create_defaults: ClassVar[Mapping[str, Any]] = {"base_model": "general"}
     extra_operations = (
         "upload_training_data",
         "training_data",
@@ -196,14 +197,6 @@ class ScriptixProvider(Provider):
                 first=model,
             )
         )
-
-    def created_key(self, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """The natural key of a create: name, language and base_model (``general`` when not given)."""
-        return {
-            "name": fields.get("name"),
-            "language": fields.get("language"),
-            "base_model": fields.get("base_model") or "general",
-        }
 
     def find_created(self, fields: Mapping[str, Any]) -> Flow[list[Model]]:
         """Models with the create's natural key: same name, language and base_model (default general)."""

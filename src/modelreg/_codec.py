@@ -1,14 +1,15 @@
 """What every record offers: ``to_dict()``, ``to_json()`` and ``from_dict()`` (the ``Record`` base).
 
 The conversion itself lives in ``modelreg._serialize``, which needs the records, the errors and
-the provider plugins; it installs itself here when modelreg is imported, so that this base (and
-so the records) depend on nothing.
+the provider plugins; it installs itself here on the first ``to_dict()``/``from_dict()`` (through
+the loader ``modelreg`` installs on import), so that this base (and so the records) depend on
+nothing and ``import modelreg`` stays quick.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 RecordT = TypeVar("RecordT", bound="Record")
@@ -25,6 +26,7 @@ class Codec(Protocol):
 
 
 _installed: list[Codec] = []
+_loaders: list[Callable[[], None]] = []
 
 
 def install_codec(installed: Codec) -> None:
@@ -32,8 +34,16 @@ def install_codec(installed: Codec) -> None:
     _installed[:] = [installed]
 
 
+def install_loader(loader: Callable[[], None]) -> None:
+    """Make ``loader`` what installs the conversion on first use (``modelreg`` calls it on import)."""
+    _loaders[:] = [loader]
+
+
 def codec() -> Codec:
-    """The installed conversion."""
+    """The installed conversion, loaded on first use."""
+    if not _installed:
+        for loader in _loaders:
+            loader()
     return _installed[0]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 import logging
 import time
 from collections.abc import Callable, Generator, Mapping
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
+from modelreg import _json
 from modelreg._observe import CallTrace, Observer, describe, identify, log_attempt, log_retry, request_id_of
 from modelreg._pacing import Pacer
 from modelreg._quota import reset_of, shown, utc
@@ -138,7 +138,7 @@ class Engine:
         self.observer = observer
         self.extra_secrets = extra_secrets
         """Values of credential-like ``headers=``, masked like the provider's secrets."""
-        self.redactor = Redactor((*provider.config.secrets(), *extra_secrets))
+        self.redactor = Redactor((*provider.config.secrets(), *extra_secrets), names=provider.config.secret_params)
         cls = type(provider)
         self.request_id_headers = ("x-request-id", *(h for h in cls.request_id_headers if h != "x-request-id"))
         self.quota_headers = cls.rate_limit_headers
@@ -264,11 +264,12 @@ class Engine:
             )
             if isinstance(outcome, ModelRegError):
                 raise outcome  # from prepare: nothing was sent
+            self.pacer.observe(outcome)  # a served sandbox says so: then no client-side rate windows
             if self.quota_headers is not None and isinstance(outcome, httpx.Response):
                 # What the server says remains, with its reset on the pacer's clock.
                 seen = self.quota_headers.read(outcome.headers, self.wall(), self.clock())
                 if seen is not None:
-                    self.pacer.observe(operation, *seen, request.extensions.get(_SEQ, 0))
+                    self.pacer.observe_quota(operation, *seen, request.extensions.get(_SEQ, 0))
             if trace is not None or logger.isEnabledFor(logging.DEBUG):
                 self._watched(trace, request, url, operation, outcome, attempt, started)
             if idempotent and _unreadable(outcome):
@@ -332,8 +333,10 @@ class Engine:
         wait, seq = self.pacer.reserve_numbered(operation, now, bound, waited_until)
         if wait > bound:
             name = self.provider.name
-            why = self.pacer.explain(operation, now)
-            if wait > self.max_wait:
+            why, client_side = self.pacer.explain(operation, now, wait)
+            if wait > self.max_wait and not client_side:
+                advice = "try again once the server's back-off has passed"
+            elif wait > self.max_wait:
                 advice = "try again later, or pass limits= (and max_wait=) to connect() if your plan allows more"
             else:
                 advice = f"that is past the call's deadline of {self.deadline:g} s; raise deadline= or try later"
@@ -443,7 +446,7 @@ def _unreadable(outcome: httpx.Response | Exception) -> bool:
     if "json" not in outcome.headers.get("content-type", ""):
         return False
     try:
-        outcome.extensions[PARSED_JSON] = (json.loads(outcome.content),)
+        outcome.extensions[PARSED_JSON] = (_json.loads(outcome.content),)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return True
     return False

@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 
 from modelreg._quota import LimitSpec, Quota, ServerQuota, Windows, concurrency_of, utc, windows
+from modelreg.sandbox._transport import SANDBOX_HEADER
 
 
 class Bucket:
@@ -139,13 +140,14 @@ class Gate:
 class Pacer:
     """The rate buckets and concurrency caps of one registry, by operation name."""
 
-    def __init__(self, limits: Mapping[str, LimitSpec], *, pace: bool = True) -> None:
+    def __init__(self, limits: Mapping[str, LimitSpec], *, pace: bool = True, learn: bool = False) -> None:
         self.limits: dict[str, Windows] = windows(limits)
         """Each operation's windows (one ``Limit`` or several, every one enforced)."""
         self.pace = pace
         """Whether rate buckets (and 429 back-off) apply; concurrency caps and the server's quota always do."""
+        self._learn = pace and learn
         self.track = False
-        """Whether answers carry the server's quota (``observe``): starts are then numbered."""
+        """Whether answers carry the server's quota (``observe_quota``): starts are then numbered."""
         self._buckets: dict[str, tuple[Bucket, ...]] = {}
         self._closed_until: dict[str, float] = {}
         self._server: dict[str, ServerQuota] = {}
@@ -158,6 +160,18 @@ class Pacer:
     def windows(self, operation: str) -> Windows:
         """The windows that apply to ``operation`` (its own, else the provider's ``"*"``)."""
         return self.limits.get(operation) or self.limits.get("*") or ()
+
+    def observe(self, outcome: object) -> None:
+        """Learn from the first answer whether the server is a served modelreg sandbox, and then stop pacing.
+
+        Only a pacer made with ``learn=True`` (a registry given no ``limits=``) learns: against a
+        sandbox it then paces as in process, by the concurrency caps alone. A sandbox says what it
+        is with the ``x-modelreg-sandbox: 1`` header on every answer.
+        """
+        if self._learn and hasattr(outcome, "headers"):
+            self._learn = False
+            if outcome.headers.get(SANDBOX_HEADER) == "1":
+                self.pace = False
 
     def concurrency(self, operation: str) -> int | None:
         """The concurrency cap of ``operation``, if any."""
@@ -218,7 +232,9 @@ class Pacer:
             self._started[key] = number
             return wait, number
 
-    def observe(self, operation: str, remaining: int, limit: int | None, reset_at: float | None, seq: int) -> None:
+    def observe_quota(
+        self, operation: str, remaining: int, limit: int | None, reset_at: float | None, seq: int
+    ) -> None:
         """The server said ``remaining`` requests are left until ``reset_at`` in its answer to start ``seq``.
 
         Requests started after that one are not in the server's count yet: they are taken off.
@@ -261,17 +277,26 @@ class Pacer:
                     tightest = Quota(window.calls, free, reset, "limits")
             return tightest or Quota(None, None, None, "none")
 
-    def explain(self, operation: str, now: float) -> str:
-        """Why ``operation`` must wait at ``now``: the server's quota, a client-side window or a 429."""
+    def explain(self, operation: str, now: float, wait: float) -> tuple[str, bool]:
+        """Why ``operation`` must wait ``wait`` at ``now`` (the server's quota, a 429 or a client-side
+        window), and whether the wait is client-side (so that ``limits=`` could shorten it)."""
         server = self._server.get(self._key(operation))
         if server is not None and server.reset_at > now and server.remaining <= 0:
             of = f" of {server.limit}" if server.limit is not None else ""
-            return f"the server reports no requests{of} left"
+            return f"the server reports no requests{of} left", False
+        # The server's own back-off (a 429's Retry-After) is no client-side limit that limits= could raise.
+        if self.closed_for(operation, now) >= wait:
+            return "the server asked to wait (Retry-After of an earlier 429)", False
         windows = [window for window in self.windows(operation) if window.calls]
         spent = [w for w, bucket in zip(windows, self._bucket_set(operation), strict=True) if bucket.left(now)[0] <= 0]
         if self.pace and spent:
-            return "client-side limit " + ", ".join(str(window) for window in spent)
-        return "the server asked to wait"
+            return "client-side limit " + ", ".join(str(window) for window in spent), True
+        return "the server asked to wait", False
+
+    def closed_for(self, operation: str, now: float) -> float:
+        """Seconds left of the back-off a server's 429 imposed on ``operation`` (0 when none)."""
+        with self._lock:
+            return max(0.0, self._closed_until.get(operation, now) - now)
 
     def block(self, operation: str, until: float) -> None:
         """After a 429: start no request of ``operation`` before ``until``."""
@@ -346,19 +371,21 @@ def shared_pacer(
     *,
     transport: object = None,
     pace: bool = True,
+    learn: bool = False,
 ) -> Pacer:
     """The ``Pacer`` every live registry of one account (provider, host, credentials, limits) shares.
 
     A registry given its own ``transport`` shares only with registries given that same transport
-    object: a mock or a proxy is a different server as far as limits go.
+    object: a mock or a proxy is a different server as far as limits go. ``learn``: see
+    ``Pacer.observe`` (registries given ``limits=`` share no pacer with those that learn).
     """
     checked = windows(limits)
     digest = hashlib.sha256("\0".join(secrets).encode()).hexdigest()
     route = None if transport is None else id(transport)
-    key = (provider, base_url, digest, route, tuple(sorted(checked.items(), key=lambda item: item[0])), pace)
+    key = (provider, base_url, digest, route, tuple(sorted(checked.items(), key=lambda item: item[0])), pace, learn)
     with _shared_lock:
         pacer = _shared.get(key)
         if pacer is None:
-            pacer = Pacer(checked, pace=pace)
+            pacer = Pacer(checked, pace=pace, learn=learn)
             _shared[key] = pacer
         return pacer

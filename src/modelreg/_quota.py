@@ -186,9 +186,20 @@ def concurrency_of(windows: Windows) -> int | None:
     return min(caps) if caps else None
 
 
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
 def utc(moment: float) -> datetime:
-    """A wall-clock time as an aware UTC datetime."""
-    return datetime.fromtimestamp(moment, timezone.utc)
+    """A wall-clock time as an aware UTC datetime, clamped to what ``datetime`` holds.
+
+    A vendor's absurd ``Retry-After`` (hundreds of years) gives the latest representable time
+    rather than an error.
+    """
+    try:
+        return datetime.fromtimestamp(moment, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return _LATEST if moment > 0 else _EARLIEST
 
 
 def shown(moment: datetime) -> str:

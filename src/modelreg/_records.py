@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from modelreg._builders import RecordSlots
 from modelreg._codec import Record, codec
 
 T = TypeVar("T")
@@ -29,8 +30,25 @@ class ModelStatus(str, enum.Enum):
         return self.value
 
 
+class _ModelSlots(RecordSlots, Record):
+    """Where a ``Model``'s fields live: a plain base lets codecs fill models at C speed (see ``_builders``)."""
+
+    __slots__ = (
+        "__weakref__",
+        "created_at",
+        "description",
+        "details",
+        "id",
+        "name",
+        "provider",
+        "raw",
+        "status",
+        "updated_at",
+    )
+
+
 @attrs.frozen(kw_only=True)
-class Model(Record):
+class Model(_ModelSlots):
     """One custom model at one vendor, normalized; ``details`` and ``raw`` keep the rest."""
 
     provider: str
@@ -53,13 +71,15 @@ class Model(Record):
 
 @attrs.frozen(kw_only=True)
 class Page(Record, Generic[T]):
-    """One page of a listing as the vendor returned it."""
+    """One page of a listing as the vendor returned it; ``next_cursor`` fetches the next one (None: the last)."""
 
     items: tuple[T, ...]
     page: int
     page_size: int
     total: int | None = None
     has_more: bool = False
+    next_cursor: str | None = None
+    """Opaque: pass it as ``reg.list_page(cursor=...)``. Cursor vendors set it; the registry fills it for others."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], item_type: type[Any] = Model) -> Page[Any]:

@@ -54,7 +54,7 @@ def test_the_server_count_caps_starts_until_its_reset() -> None:
     pacer = Pacer({}, pace=False)
     pacer.track = True
     assert pacer.reserve_numbered("get", 0.0, 60) == (0.0, 1)
-    pacer.observe("get", remaining=0, limit=10, reset_at=50.0, seq=1)
+    pacer.observe_quota("get", remaining=0, limit=10, reset_at=50.0, seq=1)
     assert pacer.reserve("get", 10.0, 60) == 40.0
     assert pacer.reserve("get", 10.0, 30) == 40.0  # refused: longer than max_wait
     assert pacer.reserve("get", 51.0, 60) == 0.0  # reset: the server's figure is stale
@@ -65,7 +65,7 @@ def test_requests_started_after_the_answer_are_taken_off_what_remains() -> None:
     pacer.track = True
     for _ in range(3):
         pacer.reserve("get", 0.0, 60)
-    pacer.observe("get", remaining=2, limit=10, reset_at=60.0, seq=1)  # two more started since
+    pacer.observe_quota("get", remaining=2, limit=10, reset_at=60.0, seq=1)  # two more started since
     assert pacer.reserve("get", 1.0, 120) == 59.0
 
 
@@ -74,8 +74,8 @@ def test_an_older_answer_about_the_same_window_only_lowers_the_count() -> None:
     pacer.track = True
     for _ in range(2):
         pacer.reserve("get", 0.0, 60)
-    pacer.observe("get", remaining=5, limit=10, reset_at=60.0, seq=2)
-    pacer.observe("get", remaining=9, limit=10, reset_at=60.0, seq=1)
+    pacer.observe_quota("get", remaining=5, limit=10, reset_at=60.0, seq=2)
+    pacer.observe_quota("get", remaining=9, limit=10, reset_at=60.0, seq=1)
     assert pacer.quota("get", 1.0, lambda moment: moment).remaining == 5
 
 

@@ -70,7 +70,7 @@ def configure_logging(verbose: int) -> Callable[[], None]:
 
 def make_cli() -> click.Group:
     """A fresh ``modelreg`` command group with every built-in and plugin command added."""
-    from modelreg.cli import _delete, _models, _providers, _sandbox_cmd, _vendor
+    from modelreg.cli import _apply, _delete, _models, _providers, _sandbox_cmd, _vendor
 
     @click.group(cls=ModelregGroup, name="modelreg", context_settings={"help_option_names": ["-h", "--help"]})
     @click.option(
@@ -95,7 +95,7 @@ def make_cli() -> click.Group:
         ctx.obj = session
         ctx.call_on_close(session.close)
 
-    for module in (_providers, _models, _delete, _vendor, _sandbox_cmd):
+    for module in (_providers, _models, _delete, _vendor, _sandbox_cmd, _apply):
         module.register(cli)
     _plugin_commands(cli)
     return cli

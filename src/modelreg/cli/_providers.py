@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from modelreg import ProviderInfo, providers
+import modelreg
 from modelreg.cli import _output
 from modelreg.cli._session import Session
+
+if TYPE_CHECKING:
+    from modelreg import ProviderInfo
 
 
 def describe_provider(info: ProviderInfo, *, sandbox: bool) -> dict[str, Any]:
@@ -37,7 +40,7 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def providers_command(session: Session, as_json: bool) -> None:
         """List installed providers, whether each is configured, and their operations."""
-        rows = [describe_provider(info, sandbox=session.sandbox) for info in providers(details=True)]
+        rows = [describe_provider(info, sandbox=session.sandbox) for info in modelreg.providers(details=True)]
         if as_json:
             _output.echo_json(rows)
             return

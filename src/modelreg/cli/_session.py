@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
-from modelreg import ConfigurationError, ModelRegistry, Registries, connect, parse_ref, providers
-from modelreg.cli import _state
-from modelreg.sandbox import Sandbox
+import modelreg
+from modelreg import ConfigurationError, parse_ref
+
+if TYPE_CHECKING:
+    from modelreg import ModelRegistry, Registries
+    from modelreg.cli._state import SandboxClock
+    from modelreg.sandbox import Sandbox
 
 SANDBOX_HINT = "or add --sandbox to try the built-in emulators"
 
@@ -19,21 +24,27 @@ class Session:
     def __init__(self, *, sandbox: bool, verbose: int) -> None:
         self.sandbox = sandbox
         self.verbose = verbose
-        self._clock: _state.SandboxClock | None = None
+        self._clock: SandboxClock | None = None
         self._sandboxes: dict[str, Sandbox] | None = None
         self._no_sandbox: dict[str, str] = {}
         self._registries: Registries | None = None
 
     @property
-    def clock(self) -> _state.SandboxClock:
+    def clock(self) -> SandboxClock:
         """The clock every sandbox of this invocation shares."""
         if self._clock is None:
+            # The registries, sandboxes and their state load when a command first needs them:
+            # ``modelreg --help`` stays quick.
+            from modelreg.cli import _state
+
             self._clock = _state.open_clock()
         return self._clock
 
     def sandboxes(self) -> dict[str, Sandbox]:
         """The persistent sandbox of each installed provider that has one (opened once)."""
         if self._sandboxes is None:
+            from modelreg.cli import _state
+
             self._sandboxes, self._no_sandbox = _state.open_sandboxes(self.clock)
         return self._sandboxes
 
@@ -41,24 +52,25 @@ class Session:
         """Every provider that can be reached: configured ones, or every sandbox with ``--sandbox``."""
         if self._registries is not None:
             return self._registries
+
         connected: dict[str, ModelRegistry] = {}
         skipped: dict[str, str] = {}
         if self.sandbox:
             sandboxes = self.sandboxes()
             skipped.update(self._no_sandbox)
             for name, emulator in sandboxes.items():
-                connected[name] = connect(name, sandbox=emulator)
+                connected[name] = modelreg.connect(name, sandbox=emulator)
         else:
-            for info in providers(details=True):
+            for info in modelreg.providers(details=True):
                 name = info.name
                 if info.reason is not None:
                     skipped[name] = info.reason
                     continue
                 try:
-                    connected[name] = connect(name)
+                    connected[name] = modelreg.connect(name)
                 except ConfigurationError as exc:
                     skipped[name] = str(exc)
-        self._registries = Registries(connected, skipped)
+        self._registries = modelreg.Registries(connected, skipped)
         return self._registries
 
     def connected(self, only: Iterable[str] | None = None) -> Registries:
@@ -95,12 +107,14 @@ class Session:
         if self._registries is not None:
             self._registries.close()
         if self._sandboxes is not None:
+            from modelreg.cli import _state
+
             _state.close_sandboxes(self._sandboxes)
 
 
 def check_provider(name: str, param_hint: str = "PROVIDER") -> None:
     """A usage error naming the installed providers when ``name`` is not one of them."""
-    installed = providers()
+    installed = modelreg.providers()
     if name not in installed:
         known = ", ".join(sorted(installed)) or "none"
         raise click.BadParameter(f"no provider named {name!r} is installed (installed: {known})", param_hint=param_hint)
