@@ -139,7 +139,7 @@ def _account() -> str:
 
 def run(*, latencies: tuple[float, ...] = (0.02, 0.05), repeat: int = 5) -> Result:
     """Measure every variant at each latency, with the emulator's answers cached and then as it is."""
-    cap = modelreg.provider_info(PROVIDER).limits["list"].concurrency or 1
+    cap = modelreg.provider_info(PROVIDER).concurrency("list") or 1
     pages = math.ceil(MODELS / PER_PAGE)
     rounds = math.ceil((pages - 1) / cap) + 1
     result = Result(

@@ -19,8 +19,8 @@ from modelreg.errors import (
     APIError,
     AuthenticationFailed,
     Conflict,
+    ModelFailed,
     ModelInUse,
-    ModelRegError,
     NotFound,
     PermissionDenied,
     QuotaExceeded,
@@ -36,7 +36,7 @@ _SHORT = reprlib.Repr()
 _SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 200, 200
 
 
-class TrainingFailed(ModelRegError):
+class TrainingFailed(ModelFailed):
     """Training ended with ``training_status`` 5; ``model`` is the failed model as last fetched."""
 
     def __init__(self, model: Model) -> None:
@@ -44,9 +44,9 @@ class TrainingFailed(ModelRegError):
         super().__init__(
             f"training of Scriptix model {model.id} ({model.name!r}) failed: {reason}; "
             "upload new training data and call train() again",
+            model=model,
             provider=PROVIDER,
         )
-        self.model = model
 
 
 class TrainingTimedOut(TransportError):

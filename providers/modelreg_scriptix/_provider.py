@@ -12,7 +12,13 @@ from modelreg.errors import ConfigurationError
 from modelreg.provider import Config, Flow, Limit, Provider, Setting, check_known
 from modelreg_scriptix import _codec
 from modelreg_scriptix._errors import error_for
-from modelreg_scriptix._records import LANGUAGES, TrainingData, TrainingDataUpload
+from modelreg_scriptix._records import (
+    LANGUAGES,
+    RATE_LIMIT_HEADERS,
+    ScriptixDetails,
+    TrainingData,
+    TrainingDataUpload,
+)
 from modelreg_scriptix._training import Progress, wait_for
 from modelreg_scriptix._upload import FileInput, multipart_request, prepare_upload
 from modelreg_scriptix._validation import (
@@ -71,6 +77,8 @@ class ScriptixProvider(Provider):
         "delete_data": _UNDOCUMENTED,
         "*": _UNDOCUMENTED,
     }
+    rate_limit_headers = RATE_LIMIT_HEADERS
+    details_type = ScriptixDetails
     default_page_size = 25
     max_page_size = 100
     filters = FILTERS

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from modelreg import ModelStatus
-from modelreg.provider import RecordSlots
+from modelreg.provider import RateLimitHeaders, RecordSlots
 
 LANGUAGES: tuple[str, ...] = (
     # European
@@ -52,6 +52,9 @@ STATUS_BY_CODE: Mapping[int, ModelStatus] = {
 
 CODE_BY_STATUS: Mapping[ModelStatus, int] = {status: code for code, status in STATUS_BY_CODE.items()}
 """The ``status`` list filter's wire value for each common status Scriptix has."""
+
+RATE_LIMIT_HEADERS = RateLimitHeaders("X-RateLimit-Remaining", "X-RateLimit-Limit", "X-RateLimit-Reset", "epoch")
+"""docs/api/RateLimits: every answer carries these, the reset as a Unix timestamp."""
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 1000

@@ -18,7 +18,7 @@ import httpx
 
 from modelreg.provider import Limit
 from modelreg.sandbox import Clock, FaultPlan, Sandbox, Store
-from modelreg_scriptix._records import LANGUAGES
+from modelreg_scriptix._records import LANGUAGES, RATE_LIMIT_HEADERS
 
 REASONS = {
     400: "Bad Request",
@@ -55,6 +55,7 @@ class ScriptixSandboxBase(Sandbox):
     """Options, authentication, error bodies and training progress shared by the emulator's routes."""
 
     provider = "scriptix"
+    rate_limit_headers = RATE_LIMIT_HEADERS
 
     def __init__(
         self,

@@ -54,6 +54,7 @@ class SeliseProvider(Provider):
     )
     # No limits are documented; a modest concurrency cap keeps auto-pagination polite.
     limits: ClassVar[Mapping[str, Limit]] = {"*": Limit(concurrency=4)}
+    details_type = SeliseDetails
     default_page_size = 20
     max_page_size = 100
     filters = _validation.FILTERS

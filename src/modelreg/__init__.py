@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from modelreg import errors
+from modelreg import _codec, errors
 from modelreg._records import Deletion, Issue, Model, ModelStatus, Page, parse_ref
 from modelreg._version import __version__
 from modelreg.errors import (
@@ -21,6 +21,7 @@ from modelreg.errors import (
     AuthenticationFailed,
     ConfigurationError,
     Conflict,
+    ModelFailed,
     ModelInUse,
     ModelRegError,
     NotFound,
@@ -33,6 +34,7 @@ from modelreg.errors import (
     TransportError,
     UnsupportedOperation,
     ValidationFailed,
+    WaitTimedOut,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +46,10 @@ if TYPE_CHECKING:
     from modelreg._manifest import load_manifest
     from modelreg._manifest_types import Manifest, ManifestEntry, PruneScope, Secret
     from modelreg._multi import AsyncRegistries, Registries
+    from modelreg._observe import RequestEvent
     from modelreg._plan import Action, ActionKind, Change, Estimate, Plan
+    from modelreg._quota import Quota
+    from modelreg._raw import RawResponse
     from modelreg._registry import ModelRegistry
     from modelreg.hookspecs import hookimpl
 
@@ -68,6 +73,7 @@ __all__ = [
     "Manifest",
     "ManifestEntry",
     "Model",
+    "ModelFailed",
     "ModelInUse",
     "ModelRegError",
     "ModelRegistry",
@@ -80,14 +86,18 @@ __all__ = [
     "ProtocolError",
     "ProviderInfo",
     "PruneScope",
+    "Quota",
     "QuotaExceeded",
     "RateLimited",
+    "RawResponse",
     "Registries",
+    "RequestEvent",
     "Secret",
     "ServerError",
     "TransportError",
     "UnsupportedOperation",
     "ValidationFailed",
+    "WaitTimedOut",
     "__version__",
     "connect",
     "connect_all",
@@ -129,6 +139,9 @@ _LAZY: dict[str, str] = {
     "Change": "modelreg._plan",
     "Estimate": "modelreg._plan",
     "Plan": "modelreg._plan",
+    "RequestEvent": "modelreg._observe",
+    "Quota": "modelreg._quota",
+    "RawResponse": "modelreg._raw",
     "ModelRegistry": "modelreg._registry",
 }
 _HOOKS = {"hookimpl": "modelreg.hookspecs"}
@@ -148,6 +161,14 @@ def _publish(names: dict[str, Any]) -> None:
                 obj.__annotations__ = typing.get_type_hints(obj)
             obj.__module__ = "modelreg"
         globals()[name] = obj
+
+
+def _load_serializer() -> None:
+    """Load ``to_dict()``/``from_dict()``'s conversion (cattrs) on the first use of either."""
+    importlib.import_module("modelreg._serialize")
+
+
+_codec.install_loader(_load_serializer)
 
 
 def __getattr__(name: str) -> Any:

@@ -12,8 +12,10 @@ from modelreg._bulk import BulkOutcome, BulkProgress
 from modelreg._bulk import run_async as run_bulk
 from modelreg._drivers import run_async
 from modelreg._pagination import Held, resume, walk_async
-from modelreg._records import Deletion, Model, Page
+from modelreg._raw import AsyncRawCalls
+from modelreg._records import Deletion, Model, ModelStatus, Page
 from modelreg._registry_base import BaseRegistry
+from modelreg._wait import Progress, drive_async
 from modelreg.provider import Flow
 
 T = TypeVar("T")
@@ -83,6 +85,37 @@ class AsyncModelRegistry(BaseRegistry[httpx.AsyncClient, Callable[[float], Await
         """Ask the vendor to check a model's configuration (where the provider offers it)."""
         return await self.run(self._validate_flow(model_id))
 
+    async def wait(
+        self,
+        model_id: str | int,
+        *,
+        until: ModelStatus | str | Iterable[ModelStatus | str] = ModelStatus.AVAILABLE,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        progress: Progress | None = None,
+    ) -> Model:
+        """Poll a model until its status is ``until``; the same as ``ModelRegistry.wait``, awaited."""
+        return (await self._wait_all([model_id], until, timeout, poll_interval, progress))[0]
+
+    async def _wait_all(
+        self,
+        model_ids: builtins.list[str | int],
+        until: ModelStatus | str | Iterable[ModelStatus | str],
+        timeout: float | None,
+        poll_interval: float | None,
+        progress: Progress | None,
+    ) -> builtins.list[Model]:
+        watch = self._watch(model_ids, until, timeout, poll_interval, progress)
+        plan = watch.plan(self._engine.clock(), self._spacing)
+        return await drive_async(
+            plan, self.get, lambda page, size: self.list_page(page, size), self._sleep, self._engine.clock
+        )
+
+    @property
+    def with_raw_response(self) -> AsyncRawCalls:
+        """The same operations, answering with a ``RawResponse`` (status, headers, request id, ``.parse()``)."""
+        return AsyncRawCalls(self, self.run)
+
     def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
         method = self._operation(name)
 
@@ -94,8 +127,9 @@ class AsyncModelRegistry(BaseRegistry[httpx.AsyncClient, Callable[[float], Await
         return operation
 
     async def aclose(self) -> None:
-        """Close the HTTP connections."""
-        await self._client.aclose()
+        """Close the HTTP connections (a ``with_options`` view leaves them to its registry)."""
+        if self._owns_client:
+            await self._client.aclose()
 
     async def __aenter__(self: R) -> R:
         return self

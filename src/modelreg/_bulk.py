@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from modelreg._codec import Record
 from modelreg._records import Deletion, Issue, Model
 from modelreg.errors import AuthenticationFailed, PermissionDenied, RateLimited, ValidationFailed
 
@@ -33,7 +34,7 @@ class BulkStatus(str, enum.Enum):
 
 
 @attrs.frozen
-class BulkOutcome:
+class BulkOutcome(Record):
     """The outcome of one id of a bulk operation: its status, a readable detail and any error."""
 
     provider: str

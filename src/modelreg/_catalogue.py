@@ -7,7 +7,7 @@ update fields, operations, and whether the environment configures it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, overload
 
 import attrs
@@ -44,8 +44,8 @@ class ProviderInfo:
     update_fields: tuple[str, ...]
     operations: tuple[str, ...]
     """The common operations it implements (``list``, ``get``...), then its own (``reg.operations``)."""
-    limits: Mapping[str, Limit]
-    """The vendor's documented limits per operation, which the client paces itself by."""
+    limits: Mapping[str, Limit | Sequence[Limit]]
+    """The vendor's documented limits per operation (a ``Limit`` or a list of windows): the client paces by them."""
     default_base_url: str
     base_url_env: str | None
     missing: tuple[str, ...]
@@ -69,6 +69,13 @@ class ProviderInfo:
     def secret_settings(self) -> tuple[str, ...]:
         """The names of its secret settings (credentials)."""
         return tuple(setting.name for setting in self.settings if setting.secret)
+
+    def concurrency(self, operation: str) -> int | None:
+        """The documented concurrency cap of ``operation`` (its own limits, else ``"*"``), if any."""
+        spec = self.limits.get(operation) or self.limits.get("*")
+        windows = (spec,) if isinstance(spec, Limit) else tuple(spec or ())
+        caps = [window.concurrency for window in windows if window.concurrency is not None]
+        return min(caps) if caps else None
 
     def sandbox(self, **options: Any) -> Sandbox:
         """A new emulator of this provider's vendor (``UnsupportedOperation`` when it ships none)."""

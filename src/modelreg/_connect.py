@@ -15,9 +15,11 @@ from modelreg._binding import registry_class
 from modelreg._config import check_secure, missing_settings, resolve_config
 from modelreg._engine import Engine
 from modelreg._multi import AsyncRegistries, Registries
+from modelreg._observe import Hook
+from modelreg._options import check_timeout, engine_options
 from modelreg._pacing import Pacer, shared_pacer
 from modelreg._plugins import provider_class, provider_classes
-from modelreg._records import Limit
+from modelreg._quota import LimitSpec
 from modelreg._registry import ModelRegistry
 from modelreg._retry import RetryPolicy
 from modelreg._tls import verify_for
@@ -68,13 +70,7 @@ def _check_positive(what: str, value: Any, provider: str, *, zero: bool = False,
 
 
 def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
-    if value is None:
-        return DEFAULT_TIMEOUT
-    if isinstance(value, httpx.Timeout):
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigurationError(f"timeout must be a positive number of seconds, got {value!r}")
-    return httpx.Timeout(float(value), connect=min(5.0, float(value)))
+    return DEFAULT_TIMEOUT if value is None else check_timeout(value)
 
 
 def _parts(
@@ -85,12 +81,16 @@ def _parts(
     transport: Any,
     max_retries: int,
     timeout: float | httpx.Timeout | None,
-    limits: Mapping[str, Limit] | None,
+    limits: Mapping[str, LimitSpec] | None,
     max_wait: float,
     deadline: float | None,
     clock_skew: float,
     max_response_bytes: int,
     allow_insecure: bool,
+    headers: Mapping[str, str] | None,
+    user_agent: str | None,
+    event_hooks: Mapping[str, Iterable[Hook]] | None,
+    otel: Any,
     settings: Mapping[str, Any],
 ) -> _Parts:
     cls = provider_class(name)
@@ -138,6 +138,7 @@ def _parts(
         wall=wall,
         clock_skew=float(clock_skew),
         max_response_bytes=max_response_bytes,
+        **engine_options(name, headers=headers, user_agent=user_agent, event_hooks=event_hooks, otel=otel),
     )
     return _Parts(provider, engine, pacer, transport, emulator)
 
@@ -151,12 +152,16 @@ def connect(
     transport: httpx.BaseTransport | None = None,
     max_retries: int = 2,
     timeout: float | httpx.Timeout | None = None,
-    limits: Mapping[str, Limit] | None = None,
+    limits: Mapping[str, LimitSpec] | None = None,
     max_wait: float = 60.0,
     deadline: float | None = None,
     clock_skew: float = DEFAULT_CLOCK_SKEW,
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     allow_insecure: bool = False,
+    headers: Mapping[str, str] | None = None,
+    user_agent: str | None = None,
+    event_hooks: Mapping[str, Iterable[Hook]] | None = None,
+    otel: Any = None,
     **settings: Any,
 ) -> ModelRegistry:
     """A ``ModelRegistry`` bound to ``provider``; credentials come from ``settings`` or the environment.
@@ -168,7 +173,10 @@ def connect(
     clock may be behind this one when a lost create is looked up (see docs/resilience.md);
     ``max_response_bytes`` caps one answer's body (``ProtocolError`` past it);
     ``allow_insecure=True`` (or ``MODELREG_ALLOW_INSECURE=1``) permits ``http://`` to a host that
-    is not this machine, which sends the credentials in clear.
+    is not this machine, which sends the credentials in clear. ``headers`` are sent with every
+    request; ``user_agent`` follows ``modelreg/<version>`` in the User-Agent; ``event_hooks``
+    (``{"request": [...], "response": [...], "retry": [...]}``) are called with a ``RequestEvent``;
+    ``otel=True`` (or a tracer provider, or ``MODELREG_OTEL=1``) makes OpenTelemetry spans.
     """
     parts = _parts(provider, **_options(locals()))
     simulated = parts.simulated()
@@ -187,12 +195,16 @@ def connect_async(
     transport: httpx.AsyncBaseTransport | None = None,
     max_retries: int = 2,
     timeout: float | httpx.Timeout | None = None,
-    limits: Mapping[str, Limit] | None = None,
+    limits: Mapping[str, LimitSpec] | None = None,
     max_wait: float = 60.0,
     deadline: float | None = None,
     clock_skew: float = DEFAULT_CLOCK_SKEW,
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     allow_insecure: bool = False,
+    headers: Mapping[str, str] | None = None,
+    user_agent: str | None = None,
+    event_hooks: Mapping[str, Iterable[Hook]] | None = None,
+    otel: Any = None,
     **settings: Any,
 ) -> AsyncModelRegistry:
     """An ``AsyncModelRegistry`` bound to ``provider``; the same arguments as ``connect()``."""

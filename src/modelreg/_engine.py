@@ -8,17 +8,20 @@ authentication, pacing, retries with backoff, deadlines, error mapping, logging 
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import Any, TypeVar
 
 import attrs
 import httpx
 
 from modelreg import _json
+from modelreg._observe import CallTrace, Observer, describe, identify, log_attempt, log_retry, request_id_of
 from modelreg._pacing import Pacer
+from modelreg._quota import reset_of, shown, utc
 from modelreg._redact import Redactor
 from modelreg._relay import relay
 from modelreg._retry import RetryPolicy
@@ -40,6 +43,12 @@ logger = logging.getLogger("modelreg")
 USER_AGENT = f"modelreg/{__version__}"
 REPLAYED = "_modelreg_replayed"
 """Set on an error or response that answered a retry after an earlier attempt's answer was lost."""
+ATTEMPTS = "modelreg.attempts"
+"""Response extension: how many attempts the request took (1 without retries)."""
+ANSWER = "_modelreg_answer"
+"""Set on an error made from an answer, while the call runs: ``(response, attempts)`` for raw responses."""
+_SEQ = "modelreg.quota_seq"
+_SENT = "modelreg.sent_at"
 
 
 def _no_wait() -> float:
@@ -106,6 +115,10 @@ class Engine:
         wall: Callable[[], float] = time.time,
         clock_skew: float = 120.0,
         max_response_bytes: int = 32 * 1024 * 1024,
+        headers: Mapping[str, str] | None = None,
+        user_agent: str = USER_AGENT,
+        observer: Observer | None = None,
+        extra_secrets: tuple[str, ...] = (),
     ) -> None:
         self.provider = provider
         self.pacer = pacer
@@ -119,24 +132,67 @@ class Engine:
         self.clock_skew = clock_skew
         self.max_response_bytes = max_response_bytes
         self._real_time = clock is time.monotonic
-        self.redactor = Redactor(provider.config.secrets(), names=provider.config.secret_params)
+        self.headers = dict(headers or {})
+        """Headers added to every request (never replacing one the provider set)."""
+        self.user_agent = user_agent
+        self.observer = observer
+        self.extra_secrets = extra_secrets
+        """Values of credential-like ``headers=``, masked like the provider's secrets."""
+        self.redactor = Redactor((*provider.config.secrets(), *extra_secrets), names=provider.config.secret_params)
+        cls = type(provider)
+        self.request_id_headers = ("x-request-id", *(h for h in cls.request_id_headers if h != "x-request-id"))
+        self.quota_headers = cls.rate_limit_headers
+        if self.quota_headers is not None:
+            pacer.track = True
         # Converted once: a request without a deadline gets these timeouts as they are.
         self._timeout_dict = timeout.as_dict()
+
+    def derive(self, **changes: Any) -> Engine:
+        """A copy of this engine with ``changes`` (same provider and pacer), for ``with_options``."""
+        engine = copy.copy(self)
+        for name, value in changes.items():
+            setattr(engine, name, value)
+        engine._timeout_dict = engine.timeout.as_dict()
+        if "extra_secrets" in changes:
+            engine.redactor = Redactor((*self.provider.config.secrets(), *engine.extra_secrets))
+        return engine
 
     def program(self, flow: Flow[T]) -> Program[T]:
         """Drive ``flow`` to its result, yielding the actions that need I/O."""
         deadline = self.clock() + self.deadline if self.deadline is not None else None
+        if self.observer is not None:
+            return (yield from self._traced(flow, deadline, self.observer.call()))
         try:
             return (yield from relay(self._authorized(flow), functools.partial(self._step, deadline), ModelRegError))
         except ModelRegError as exc:
-            raise self.redactor.error(exc) from exc.__cause__
+            raise self._scrubbed(exc) from exc.__cause__
 
-    def _step(self, deadline: float | None, step: Step) -> Program[Any]:
+    def _traced(self, flow: Flow[T], deadline: float | None, trace: CallTrace) -> Program[T]:
+        """``program`` for a watched call: the same, with the call's span ended however it ends."""
+        error: BaseException | None = None
+        try:
+            step = functools.partial(self._step, deadline, trace=trace)
+            return (yield from relay(self._authorized(flow), step, ModelRegError))
+        except ModelRegError as exc:
+            error = self._scrubbed(exc)
+            raise error from exc.__cause__
+        except BaseException as exc:  # cancelled, interrupted, or a bug: the span still ends
+            error = exc
+            raise
+        finally:
+            trace.end(error)
+
+    def _scrubbed(self, exc: ModelRegError) -> ModelRegError:
+        """``exc`` with secrets masked and the answer it was made from let go of."""
+        exc.__dict__.pop(ANSWER, None)
+        return self.redactor.error(exc)
+
+    def _step(self, deadline: float | None, step: Step, trace: CallTrace | None = None) -> Program[Any]:
         """One step of a flow: a pause on the registry's clock (answered with the time after) or a request."""
         if isinstance(step, Pause):
             yield Sleep(self._bounded(step.seconds, deadline))
             return self.clock()
-        return (yield from self.exchange(step, deadline))
+        return (yield from self.exchange(step, deadline, trace))
 
     def _authorized(self, flow: Flow[T]) -> Flow[T]:
         """``flow`` with each request signed, refreshing credentials once after a 401."""
@@ -176,12 +232,18 @@ class Engine:
             )
         return seconds
 
-    def exchange(self, request: httpx.Request, deadline: float | None = None) -> Program[httpx.Response]:
+    def exchange(
+        self, request: httpx.Request, deadline: float | None = None, trace: CallTrace | None = None
+    ) -> Program[httpx.Response]:
         """Send one request with pacing and retries; return a 2xx answer or raise a typed error."""
         name = self.provider.name
         operation = str(request.extensions.get(OPERATION, "request"))
         idempotent = bool(request.extensions.get(IDEMPOTENT, request.method in ("GET", "DELETE")))
-        request.headers.setdefault("user-agent", USER_AGENT)
+        request.headers.setdefault("user-agent", self.user_agent)
+        if self.headers:
+            for header, value in self.headers.items():
+                request.headers.setdefault(header, value)
+        url = self.redactor.text(str(request.url)) if trace is not None else ""
         ambiguous = False
         attempt = 0
         delay = 0.0
@@ -195,14 +257,21 @@ class Engine:
             slot_timeout = None if deadline is None else max(0.0, deadline - started)
             prepare = functools.partial(self._prepare, request, operation, deadline, waited_until)
             remaining = functools.partial(self._remaining, deadline)
+            if trace is not None:
+                trace.request(request, url, operation, attempt)
             outcome = yield Send(
                 request, operation, slot_timeout, prepare, self.max_response_bytes, remaining, name, self._real_time
             )
             if isinstance(outcome, ModelRegError):
                 raise outcome  # from prepare: nothing was sent
             self.pacer.observe(outcome)  # a served sandbox says so: then no client-side rate windows
-            if logger.isEnabledFor(logging.DEBUG):
-                self._log(request, outcome, attempt, started)
+            if self.quota_headers is not None and isinstance(outcome, httpx.Response):
+                # What the server says remains, with its reset on the pacer's clock.
+                seen = self.quota_headers.read(outcome.headers, self.wall(), self.clock())
+                if seen is not None:
+                    self.pacer.observe_quota(operation, *seen, request.extensions.get(_SEQ, 0))
+            if trace is not None or logger.isEnabledFor(logging.DEBUG):
+                self._watched(trace, request, url, operation, outcome, attempt, started)
             if idempotent and _unreadable(outcome):
                 # A 2xx whose JSON is cut short: read it again (the provider reports it if it stays broken).
                 decision = self.policy.decide(httpx.DecodingError("unreadable JSON body"), attempt, idempotent=True)
@@ -213,16 +282,12 @@ class Engine:
                 self.pacer.block(operation, self.clock() + wait_after)
             if decision.retry and (deadline is None or self.clock() + decision.delay < deadline):
                 ambiguous = ambiguous or decision.ambiguous
-                logger.info(
-                    "%s: retrying %s %s in %.2f s (attempt %d of %d) after %s",
-                    name,
-                    request.method,
-                    self.redactor.text(str(request.url)),
-                    decision.delay,
-                    attempt + 2,
-                    self.policy.max_retries + 1,
-                    self.redactor.text(_describe(outcome, decision.ambiguous)),
-                )
+                why = self.redactor.text(_describe(outcome, decision.ambiguous))
+                if trace is not None:
+                    trace.retry(request, url, operation, attempt, decision.delay, why)
+                masked = url or self.redactor.text(str(request.url))
+                retries = (attempt, self.policy.max_retries + 1, decision.delay)
+                log_retry(name, request, masked, operation, outcome, retries, why, self._request_id(outcome))
                 delay = decision.delay
                 attempt += 1
                 continue
@@ -231,9 +296,17 @@ class Engine:
             if outcome.is_success:
                 if ambiguous:
                     outcome.extensions[REPLAYED] = True
+                outcome.extensions[ATTEMPTS] = attempt + 1
                 response: httpx.Response = outcome
                 return response
-            raise self._api_error(outcome, ambiguous, decision.retry_after)
+            error = self._api_error(outcome, ambiguous, decision.retry_after)
+            setattr(error, ANSWER, (outcome, attempt + 1))
+            raise error
+
+    def _request_id(self, outcome: httpx.Response | Exception) -> str | None:
+        if not isinstance(outcome, httpx.Response):
+            return None
+        return request_id_of(outcome.headers, self.request_id_headers)
 
     def _remaining(self, deadline: float | None) -> float | None:
         return None if deadline is None else deadline - self.clock()
@@ -257,25 +330,29 @@ class Engine:
         now = self.clock()
         remaining = deadline - now if deadline is not None else None
         bound = self.max_wait if remaining is None else max(0.0, min(self.max_wait, remaining))
-        wait = self.pacer.reserve(operation, now, bound, waited_until)
+        wait, seq = self.pacer.reserve_numbered(operation, now, bound, waited_until)
         if wait > bound:
             name = self.provider.name
-            limit = self.pacer.limit(operation)
-            # The server's own back-off (a 429's Retry-After) is no client-side limit that limits= could raise.
-            asked = self.pacer.closed_for(operation, now) >= wait or limit is None or not limit.calls
-            why = "the server asked to wait (Retry-After of an earlier 429)" if asked else f"client-side limit {limit}"
-            if wait > self.max_wait and asked:
+            why, client_side = self.pacer.explain(operation, now, wait)
+            if wait > self.max_wait and not client_side:
                 advice = "try again once the server's back-off has passed"
             elif wait > self.max_wait:
                 advice = "try again later, or pass limits= (and max_wait=) to connect() if your plan allows more"
             else:
                 advice = f"that is past the call's deadline of {self.deadline:g} s; raise deadline= or try later"
+            reset_at = utc(self.wall() + wait)
             raise RateLimited(
-                f"{name} allows no more {operation} requests for {wait:.1f} s ({why}); {advice}",
+                f"{name} allows no more {operation} requests for {wait:.1f} s ({why}; the quota resets at "
+                f"{shown(reset_at)}); {advice}",
                 provider=name,
                 retry_after=wait,
+                reset_at=reset_at,
             )
-        request.extensions["timeout"] = self._timeouts(deadline, wait)
+        extensions = request.extensions
+        extensions["timeout"] = self._timeouts(deadline, wait)
+        extensions[_SENT] = now + wait
+        if seq:
+            extensions[_SEQ] = seq
         return wait
 
     def _timeouts(self, deadline: float | None, wait: float) -> dict[str, float | None]:
@@ -302,8 +379,12 @@ class Engine:
             )
         error = self.provider.error_for(response)
         # The engine reads Retry-After on the registry's clock (simulated in a sandbox): prefer it.
-        if isinstance(error, RateLimited) and retry_after is not None:
-            error.retry_after = retry_after
+        if isinstance(error, RateLimited):
+            if retry_after is not None:
+                error.retry_after = retry_after
+            reset_of(error, response.headers, self.quota_headers, self.wall())
+        if isinstance(error, ModelRegError):
+            identify(error, self._request_id(response))
         setattr(error, REPLAYED, replayed)
         return error
 
@@ -328,25 +409,34 @@ class Engine:
         error.__cause__ = exc
         return error
 
-    def _log(self, request: httpx.Request, outcome: httpx.Response | Exception, attempt: int, started: float) -> None:
-        # Called only when DEBUG is on: the URL is redacted for the log line alone.
-        elapsed = (self.clock() - started) * 1000
-        logger.debug(
-            "%s %s %s -> %s in %.0f ms (attempt %d)",
-            self.provider.name,
-            request.method,
-            self.redactor.text(str(request.url)),
-            _describe(outcome),
-            elapsed,
-            attempt + 1,
-        )
+    def _watched(
+        self,
+        trace: CallTrace | None,
+        request: httpx.Request,
+        url: str,
+        operation: str,
+        outcome: httpx.Response | Exception,
+        attempt: int,
+        started: float,
+    ) -> None:
+        """Tell the call's hooks and spans, and the debug log, how an attempt ended."""
+        elapsed = self.clock() - request.extensions.get(_SENT, started)
+        request_id = self._request_id(outcome)
+        if trace is not None:
+            trace.response(request, url, operation, attempt, outcome, elapsed, request_id)
+        if logger.isEnabledFor(logging.DEBUG):
+            masked = url or self.redactor.text(str(request.url))
+            what = self.redactor.text(_describe(outcome))
+            log_attempt(self.provider.name, request, masked, operation, outcome, what, attempt, elapsed, request_id)
 
 
 def _describe(outcome: httpx.Response | Exception, unreadable: bool = False) -> str:
-    if isinstance(outcome, httpx.Response):
-        what = f"{outcome.status_code} {outcome.reason_phrase}".strip()
-        return f"{what} with an unreadable body" if unreadable and outcome.is_success else what
-    return f"{type(outcome).__name__}: {outcome}" if str(outcome) else type(outcome).__name__
+    what = describe(outcome)
+    return (
+        f"{what} with an unreadable body"
+        if unreadable and isinstance(outcome, httpx.Response) and outcome.is_success
+        else what
+    )
 
 
 def _unreadable(outcome: httpx.Response | Exception) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import builtins
+import concurrent.futures
 import os
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -15,7 +18,10 @@ from modelreg._manifest_types import Manifest
 from modelreg._plan import Plan
 from modelreg._records import Deletion, Issue, Model, ModelStatus, parse_ref
 from modelreg._registry import ModelRegistry
+from modelreg._wait import Progress
 from modelreg.errors import ConfigurationError, ValidationFailed
+
+Until = ModelStatus | str | Iterable[ModelStatus | str]
 
 R = TypeVar("R", ModelRegistry, AsyncModelRegistry)
 
@@ -86,6 +92,15 @@ class _Base(Generic[R]):
             groups.setdefault(registry.provider, []).append((position, model_id))
         return groups
 
+    def _waits(
+        self, refs: Iterable[str], until: Until, timeout: float | None, poll_interval: float | None
+    ) -> dict[str, builtins.list[tuple[int, str]]]:
+        """Refs grouped by provider, every argument checked before anything is sent."""
+        groups = self.by_provider(refs)
+        for name, items in groups.items():
+            self[name]._watch([model_id for _, model_id in items], until, timeout, poll_interval, None)
+        return groups
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {', '.join(self.registries) or 'none'}>"
 
@@ -154,6 +169,50 @@ class Registries(_Base[ModelRegistry]):
             outcomes = self[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=spread.report)
             spread.place(name, outcomes)
         return spread.results()
+
+    def wait(
+        self,
+        refs: Iterable[str],
+        *,
+        until: Until = ModelStatus.AVAILABLE,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        progress: Progress | None = None,
+    ) -> builtins.list[Model]:
+        """Poll the models ``refs`` name until each is ``until``; the models, in the order of the refs.
+
+        Each provider's models are polled together (on a thread of their own), with one listing
+        instead of a get per model wherever the listing takes fewer requests, within its quota.
+        ``ModelFailed`` as soon as one fails, ``WaitTimedOut`` past ``timeout``; ``progress`` is
+        called with each model after each poll (from that provider's thread, one call at a time).
+        """
+        groups = self._waits(refs, until, timeout, poll_interval)
+        lock = threading.Lock()
+        stop = threading.Event()
+
+        def report(model: Model) -> None:
+            if stop.is_set():
+                raise _Stopped  # another provider's wait failed: this one ends at its next poll
+            if progress is not None:
+                with lock:
+                    progress(model)
+
+        def one(name: str) -> builtins.list[Model]:
+            ids: builtins.list[str | int] = [model_id for _, model_id in groups[name]]
+            return self[name]._wait_all(ids, until, timeout, poll_interval, report)
+
+        if len(groups) == 1:
+            found = {name: one(name) for name in groups}
+        else:
+            pool = concurrent.futures.ThreadPoolExecutor(len(groups), "modelreg-wait")
+            try:
+                futures = {pool.submit(one, name): name for name in groups}
+                found = {futures[future]: future.result() for future in concurrent.futures.as_completed(futures)}
+            finally:
+                # After a failure the other providers' polls end at their next poll, unwaited for.
+                stop.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+        return _placed(groups, found)
 
     def plan(
         self, manifest: Manifest | str | os.PathLike[str], *, prune: bool = False, allow_replace: bool = False
@@ -227,6 +286,32 @@ class AsyncRegistries(_Base[AsyncModelRegistry]):
             spread.place(name, outcomes)
         return spread.results()
 
+    async def wait(
+        self,
+        refs: Iterable[str],
+        *,
+        until: Until = ModelStatus.AVAILABLE,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        progress: Progress | None = None,
+    ) -> builtins.list[Model]:
+        """The async twin of ``Registries.wait``: each provider's models polled in a task of their own."""
+        groups = self._waits(refs, until, timeout, poll_interval)
+
+        async def one(name: str) -> builtins.list[Model]:
+            ids: builtins.list[str | int] = [model_id for _, model_id in groups[name]]
+            return await self[name]._wait_all(ids, until, timeout, poll_interval, progress)
+
+        tasks = {name: asyncio.ensure_future(one(name)) for name in groups}
+        try:
+            await asyncio.wait(tasks.values(), return_when=asyncio.FIRST_EXCEPTION)
+            found = {name: task.result() for name, task in tasks.items()}
+        finally:
+            for task in tasks.values():
+                task.cancel()
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
+        return _placed(groups, found)
+
     async def plan(
         self, manifest: Manifest | str | os.PathLike[str], *, prune: bool = False, allow_replace: bool = False
     ) -> Plan:
@@ -254,6 +339,21 @@ class AsyncRegistries(_Base[AsyncModelRegistry]):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+class _Stopped(Exception):
+    """Ends a provider's wait whose result nobody waits for any more."""
+
+
+def _placed(
+    groups: Mapping[str, builtins.list[tuple[int, str]]], found: Mapping[str, builtins.list[Model]]
+) -> builtins.list[Model]:
+    """Each provider's models put back at the positions of their refs."""
+    placed: dict[int, Model] = {}
+    for name, items in groups.items():
+        by_id = dict(zip(dict.fromkeys(model_id for _, model_id in items), found[name], strict=True))
+        placed.update((position, by_id[model_id]) for position, model_id in items)
+    return [placed[position] for position in sorted(placed)]
 
 
 class _Countdown:

@@ -9,7 +9,9 @@ until its ``Retry-After`` has passed. Concurrency caps are ``Gate``s that thread
 tasks share, so one registry's sync calls, async calls and bulk helpers count against the same cap.
 Vendors count per credential, so registries connected with the same provider, host, credentials
 and limits share one ``Pacer`` (``shared_pacer``): a sync and an async registry of one account
-stay under the account's limits together.
+stay under the account's limits together. An operation may have several windows (per minute,
+hour and day): each is a bucket and a request starts only once every one allows it. What the
+server's rate-limit headers say remains (``observe``) caps the starts until its reset too.
 """
 
 from __future__ import annotations
@@ -19,10 +21,9 @@ import hashlib
 import threading
 import weakref
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
-from modelreg._records import Limit
-from modelreg.errors import ConfigurationError
+from modelreg._quota import LimitSpec, Quota, ServerQuota, Windows, concurrency_of, utc, windows
 from modelreg.sandbox._transport import SANDBOX_HEADER
 
 
@@ -43,6 +44,11 @@ class Bucket:
     def spend(self, start: float) -> None:
         """Spend a token for a request starting at ``start`` (from ``next_start``)."""
         self._spent.append(start)
+
+    def left(self, now: float) -> tuple[int, float | None]:
+        """Tokens free at ``now``, and when the next spent one comes back (None: none is spent)."""
+        taken = [start for start in self._spent if start > now - self.period]
+        return self.calls - len(taken), (taken[0] + self.period if taken else None)
 
 
 class Gate:
@@ -134,17 +140,26 @@ class Gate:
 class Pacer:
     """The rate buckets and concurrency caps of one registry, by operation name."""
 
-    def __init__(self, limits: Mapping[str, Limit], *, pace: bool = True, learn: bool = False) -> None:
-        self.limits = _checked(limits)
+    def __init__(self, limits: Mapping[str, LimitSpec], *, pace: bool = True, learn: bool = False) -> None:
+        self.limits: dict[str, Windows] = windows(limits)
+        """Each operation's windows (one ``Limit`` or several, every one enforced)."""
         self.pace = pace
-        """Whether rate buckets (and 429 back-off) apply; concurrency caps always do."""
+        """Whether rate buckets (and 429 back-off) apply; concurrency caps and the server's quota always do."""
         self._learn = pace and learn
-        self._buckets: dict[str, Bucket] = {}
+        self.track = False
+        """Whether answers carry the server's quota (``observe_quota``): starts are then numbered."""
+        self._buckets: dict[str, tuple[Bucket, ...]] = {}
         self._closed_until: dict[str, float] = {}
+        self._server: dict[str, ServerQuota] = {}
+        self._started: dict[str, int] = {}
         self._gates: dict[str, Gate] = {}
         # Each operation's gate (or None when uncapped), looked up once: ``hold`` runs per request.
         self._gate_of: dict[str, Gate | None] = {}
         self._lock = threading.Lock()
+
+    def windows(self, operation: str) -> Windows:
+        """The windows that apply to ``operation`` (its own, else the provider's ``"*"``)."""
+        return self.limits.get(operation) or self.limits.get("*") or ()
 
     def observe(self, outcome: object) -> None:
         """Learn from the first answer whether the server is a served modelreg sandbox, and then stop pacing.
@@ -158,26 +173,20 @@ class Pacer:
             if outcome.headers.get(SANDBOX_HEADER) == "1":
                 self.pace = False
 
-    def limit(self, operation: str) -> Limit | None:
-        """The limit that applies to ``operation`` (its own, else the provider's ``"*"``)."""
-        return self.limits.get(operation) or self.limits.get("*")
-
     def concurrency(self, operation: str) -> int | None:
         """The concurrency cap of ``operation``, if any."""
-        limit = self.limit(operation)
-        return limit.concurrency if limit else None
+        return concurrency_of(self.windows(operation))
 
     def _key(self, operation: str) -> str:
         return operation if operation in self.limits else "*"
 
-    def _bucket(self, operation: str) -> Bucket | None:
-        limit = self.limit(operation)
-        if limit is None or not limit.calls:
-            return None
+    def _bucket_set(self, operation: str) -> tuple[Bucket, ...]:
         key = self._key(operation)
-        if key not in self._buckets:
-            self._buckets[key] = Bucket(limit.calls, limit.period)
-        return self._buckets[key]
+        buckets = self._buckets.get(key)
+        if buckets is None:
+            buckets = tuple(Bucket(w.calls, w.period) for w in self.windows(operation) if w.calls)
+            self._buckets[key] = buckets
+        return buckets
 
     def reserve(self, operation: str, now: float, max_wait: float, waited_until: float | None = None) -> float:
         """Spend a token and return the wait before using it; a longer wait than ``max_wait`` spends nothing.
@@ -185,20 +194,104 @@ class Pacer:
         ``waited_until`` is when the caller's own backoff ended: a 429 block that ends by then was
         waited out already (by the request that met the 429) and does not count twice.
         """
-        if not self.pace:
-            return 0.0
+        return self.reserve_numbered(operation, now, max_wait, waited_until)[0]
+
+    def reserve_numbered(
+        self, operation: str, now: float, max_wait: float, waited_until: float | None = None
+    ) -> tuple[float, int]:
+        """``reserve``, with the number of this start among the operation's (0 when starts are not counted)."""
+        if not self.pace and not self.track:
+            return 0.0, 0
         with self._lock:
             start = now
-            closed = self._closed_until.get(operation, now)
-            if waited_until is None or closed > waited_until:
-                start = max(start, closed)
-            bucket = self._bucket(operation)
-            if bucket is not None:
-                start = max(start, bucket.next_start(now))
+            buckets: tuple[Bucket, ...] = ()
+            if self.pace:
+                closed = self._closed_until.get(operation, now)
+                if waited_until is None or closed > waited_until:
+                    start = max(start, closed)
+                buckets = self._bucket_set(operation)
+                for bucket in buckets:
+                    start = max(start, bucket.next_start(now))
+            key = self._key(operation)
+            server = self._server.get(key) if self.track else None
+            if server is not None and not server.roll(now):
+                del self._server[key]  # the window has reset and its size is unknown: the count is stale
+                server = None
+            if server is not None:
+                start = server.start(start)
             wait = start - now
-            if wait <= max_wait and bucket is not None:
+            if wait > max_wait:
+                return wait, 0
+            for bucket in buckets:
                 bucket.spend(start)
-            return wait
+            if server is not None:
+                server.spend(start)
+            if not self.track:
+                return wait, 0
+            number = self._started.get(key, 0) + 1
+            self._started[key] = number
+            return wait, number
+
+    def observe_quota(
+        self, operation: str, remaining: int, limit: int | None, reset_at: float | None, seq: int
+    ) -> None:
+        """The server said ``remaining`` requests are left until ``reset_at`` in its answer to start ``seq``.
+
+        Requests started after that one are not in the server's count yet: they are taken off.
+        Without a reset time the figure cannot be timed out, so it is not kept.
+        """
+        if reset_at is None or not seq:
+            return
+        with self._lock:
+            key = self._key(operation)
+            left = remaining - (self._started.get(key, seq) - seq)
+            known = self._server.get(key)
+            newer = known is not None and known.reset_at <= reset_at and seq >= known.seq
+            if known is None or newer or known.reset_at < reset_at:
+                periods = [window.period for window in self.windows(operation) if window.calls]
+                fresh = ServerQuota(left, reset_at, limit, seq, max(periods, default=60.0))
+                if known is not None and reset_at < known.reset_at + known.period:
+                    fresh.later = known.later  # starts already queued for the next window stay counted
+                self._server[key] = fresh
+            else:  # an older answer about the same window: it can only lower the figure
+                known.remaining = min(known.remaining, left)
+
+    def quota(self, operation: str, now: float, to_wall: Callable[[float], float]) -> Quota:
+        """What ``operation`` may still send at ``now``; ``to_wall`` turns a pacer time into wall-clock seconds."""
+        with self._lock:
+            server = self._server.get(self._key(operation))
+            if server is not None and server.roll(now):
+                left = max(0, server.remaining)
+                return Quota(server.limit, left, utc(to_wall(server.reset_at)), "server")
+            if not self.pace:
+                return Quota(None, None, None, "none")
+            tightest: Quota | None = None
+            buckets = self._bucket_set(operation)
+            for window, bucket in zip((w for w in self.windows(operation) if w.calls), buckets, strict=True):
+                free, back = bucket.left(now)
+                closed = self._closed_until.get(operation, now)
+                if closed > now:
+                    free, back = 0, closed
+                if tightest is None or tightest.remaining is None or free < tightest.remaining:
+                    reset = utc(to_wall(back)) if back is not None else None
+                    tightest = Quota(window.calls, free, reset, "limits")
+            return tightest or Quota(None, None, None, "none")
+
+    def explain(self, operation: str, now: float, wait: float) -> tuple[str, bool]:
+        """Why ``operation`` must wait ``wait`` at ``now`` (the server's quota, a 429 or a client-side
+        window), and whether the wait is client-side (so that ``limits=`` could shorten it)."""
+        server = self._server.get(self._key(operation))
+        if server is not None and server.reset_at > now and server.remaining <= 0:
+            of = f" of {server.limit}" if server.limit is not None else ""
+            return f"the server reports no requests{of} left", False
+        # The server's own back-off (a 429's Retry-After) is no client-side limit that limits= could raise.
+        if self.closed_for(operation, now) >= wait:
+            return "the server asked to wait (Retry-After of an earlier 429)", False
+        windows = [window for window in self.windows(operation) if window.calls]
+        spent = [w for w, bucket in zip(windows, self._bucket_set(operation), strict=True) if bucket.left(now)[0] <= 0]
+        if self.pace and spent:
+            return "client-side limit " + ", ".join(str(window) for window in spent), True
+        return "the server asked to wait", False
 
     def closed_for(self, operation: str, now: float) -> float:
         """Seconds left of the back-off a server's 429 imposed on ``operation`` (0 when none)."""
@@ -274,7 +367,7 @@ def shared_pacer(
     provider: str,
     base_url: str,
     secrets: Iterable[str],
-    limits: Mapping[str, Limit],
+    limits: Mapping[str, LimitSpec],
     *,
     transport: object = None,
     pace: bool = True,
@@ -286,31 +379,13 @@ def shared_pacer(
     object: a mock or a proxy is a different server as far as limits go. ``learn``: see
     ``Pacer.observe`` (registries given ``limits=`` share no pacer with those that learn).
     """
-    limits = _checked(limits)
+    checked = windows(limits)
     digest = hashlib.sha256("\0".join(secrets).encode()).hexdigest()
     route = None if transport is None else id(transport)
-    key = (provider, base_url, digest, route, tuple(sorted(limits.items(), key=lambda item: item[0])), pace, learn)
+    key = (provider, base_url, digest, route, tuple(sorted(checked.items(), key=lambda item: item[0])), pace, learn)
     with _shared_lock:
         pacer = _shared.get(key)
         if pacer is None:
-            pacer = Pacer(limits, pace=pace, learn=learn)
+            pacer = Pacer(checked, pace=pace, learn=learn)
             _shared[key] = pacer
         return pacer
-
-
-def _checked(limits: Mapping[str, Limit]) -> dict[str, Limit]:
-    """``limits`` as a dict, or ``ConfigurationError`` saying what is wrong."""
-    if not isinstance(limits, Mapping):
-        raise ConfigurationError(f"limits must map operation names to Limit(...), got {type(limits).__name__}")
-    for operation, limit in limits.items():
-        if not isinstance(operation, str) or not isinstance(limit, Limit):
-            raise ConfigurationError(
-                f"limits[{operation!r}] must be a modelreg.provider.Limit, e.g. Limit(calls=10, period=60, "
-                f"concurrency=3), got {limit!r}"
-            )
-        bad = (limit.calls is not None and limit.calls < 1) or limit.period <= 0
-        if bad or (limit.concurrency is not None and limit.concurrency < 1):
-            raise ConfigurationError(
-                f"limits[{operation!r}] needs calls, period and concurrency of at least 1: {limit}"
-            )
-    return dict(limits)

@@ -20,7 +20,7 @@ import attrs
 from modelreg._manifest import check_flow
 from modelreg._manifest_types import Manifest, ManifestEntry, Secret, reveal
 from modelreg._plugins import provider_class
-from modelreg._records import Issue, Model
+from modelreg._records import Issue, Limit, Model
 from modelreg._redact import Redactor
 from modelreg.errors import ValidationFailed
 from modelreg.provider import Provider
@@ -261,10 +261,13 @@ def estimate(plan: Plan) -> Estimate:
         limits = provider_class(name).limits
         for operation, kinds in OPERATIONS.items():
             count = sum(1 for a in plan.pending if a.provider == name and a.kind in kinds)
-            limit = limits.get(operation) or limits.get("*")
-            if not count or limit is None or not limit.calls or count <= limit.calls:
+            spec = limits.get(operation) or limits.get("*")
+            windows = (spec,) if isinstance(spec, Limit) else tuple(spec or ())
+            # Several windows (per minute, hour...): the slowest one sets the pace.
+            slowest = [((math.ceil(count / w.calls) - 1) * w.period, w) for w in windows if w.calls and count > w.calls]
+            if not slowest:
                 continue
-            seconds = (math.ceil(count / limit.calls) - 1) * limit.period
+            seconds, limit = max(slowest, key=lambda found: found[0])
             total += seconds
             reasons.append(
                 f"{count} {name} {operation}s at {limit.calls}/{_per(limit.period)}: about {duration(seconds)}"

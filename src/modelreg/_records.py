@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from modelreg._builders import RecordSlots
+from modelreg._codec import Record, codec
 
 T = TypeVar("T")
 
@@ -29,7 +30,7 @@ class ModelStatus(str, enum.Enum):
         return self.value
 
 
-class _ModelSlots(RecordSlots):
+class _ModelSlots(RecordSlots, Record):
     """Where a ``Model``'s fields live: a plain base lets codecs fill models at C speed (see ``_builders``)."""
 
     __slots__ = (
@@ -69,7 +70,7 @@ class Model(_ModelSlots):
 
 
 @attrs.frozen(kw_only=True)
-class Page(Generic[T]):
+class Page(Record, Generic[T]):
     """One page of a listing as the vendor returned it; ``next_cursor`` fetches the next one (None: the last)."""
 
     items: tuple[T, ...]
@@ -80,9 +81,14 @@ class Page(Generic[T]):
     next_cursor: str | None = None
     """Opaque: pass it as ``reg.list_page(cursor=...)``. Cursor vendors set it; the registry fills it for others."""
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], item_type: type[Any] = Model) -> Page[Any]:
+        """The page ``to_dict`` described, its items rebuilt as ``item_type`` (``Model`` by default)."""
+        return codec().structure(data, cls, item_type=item_type)
+
 
 @attrs.frozen
-class Deletion:
+class Deletion(Record):
     """The outcome of a delete: ``deleted`` is False only when ``missing_ok`` found nothing."""
 
     provider: str

@@ -12,8 +12,10 @@ from modelreg._bulk import BulkOutcome, BulkProgress
 from modelreg._bulk import run_sync as run_bulk
 from modelreg._drivers import run_sync
 from modelreg._pagination import Held, resume, walk_sync
-from modelreg._records import Deletion, Model, Page
+from modelreg._raw import RawCalls
+from modelreg._records import Deletion, Model, ModelStatus, Page
 from modelreg._registry_base import BaseRegistry
+from modelreg._wait import Progress, drive_sync
 from modelreg.provider import Flow
 
 T = TypeVar("T")
@@ -91,6 +93,42 @@ class ModelRegistry(BaseRegistry[httpx.Client, Callable[[float], None]]):
         """Ask the vendor to check a model's configuration (where the provider offers it)."""
         return self.run(self._validate_flow(model_id))
 
+    def wait(
+        self,
+        model_id: str | int,
+        *,
+        until: ModelStatus | str | Iterable[ModelStatus | str] = ModelStatus.AVAILABLE,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        progress: Progress | None = None,
+    ) -> Model:
+        """Poll a model until its status is ``until`` (one status or several) and return it.
+
+        ``ModelFailed`` when it reaches FAILED (unless waited for), ``WaitTimedOut`` once ``timeout``
+        seconds pass (default: no limit); ``poll_interval`` seconds between polls (default 10), longer
+        when the server's quota asks; ``progress`` is called with the model after each poll.
+        """
+        return self._wait_all([model_id], until, timeout, poll_interval, progress)[0]
+
+    def _wait_all(
+        self,
+        model_ids: builtins.list[str | int],
+        until: ModelStatus | str | Iterable[ModelStatus | str],
+        timeout: float | None,
+        poll_interval: float | None,
+        progress: Progress | None,
+    ) -> builtins.list[Model]:
+        watch = self._watch(model_ids, until, timeout, poll_interval, progress)
+        plan = watch.plan(self._engine.clock(), self._spacing)
+        return drive_sync(
+            plan, self.get, lambda page, size: self.list_page(page, size), self._sleep, self._engine.clock
+        )
+
+    @property
+    def with_raw_response(self) -> RawCalls:
+        """The same operations, answering with a ``RawResponse`` (status, headers, request id, ``.parse()``)."""
+        return RawCalls(self, self.run)
+
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = self._operation(name)
 
@@ -102,8 +140,9 @@ class ModelRegistry(BaseRegistry[httpx.Client, Callable[[float], None]]):
         return operation
 
     def close(self) -> None:
-        """Close the HTTP connections."""
-        self._client.close()
+        """Close the HTTP connections (a ``with_options`` view leaves them to its registry)."""
+        if self._owns_client:
+            self._client.close()
 
     def __enter__(self: R) -> R:
         return self

@@ -8,23 +8,29 @@ async registry only run those flows (``run``) and close their client, the way ht
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Generic, TypeVar
+
+import httpx
 
 from modelreg._binding import bind
 from modelreg._bulk import BulkDelete, BulkProgress
 from modelreg._engine import Engine
+from modelreg._options import NOT_GIVEN, NotGiven, derive
 from modelreg._pacing import Pacer
 from modelreg._pagination import Held, Walk, hold_answer
 from modelreg._paging import checked_start, finished_page, flow_arguments, paging_of
+from modelreg._quota import Quota
 from modelreg._reconcile import creation, deletion
-from modelreg._records import Deletion, Issue, Model, Page
+from modelreg._records import Deletion, Issue, Model, ModelStatus, Page
+from modelreg._wait import Progress, Watch
 from modelreg.errors import ValidationFailed
 from modelreg.provider import Config, Flow, Provider
 from modelreg.sandbox import Sandbox
 
 ClientT = TypeVar("ClientT")
 SleepT = TypeVar("SleepT")
+R = TypeVar("R", bound="BaseRegistry[Any, Any]")
 
 
 class BaseRegistry(Generic[ClientT, SleepT]):
@@ -45,6 +51,8 @@ class BaseRegistry(Generic[ClientT, SleepT]):
         self._sandbox = sandbox
         self._client = client
         self._sleep = sleep
+        self._owns_client = True
+        """False for a ``with_options`` view: closing it leaves the shared connections to its parent."""
 
     @property
     def provider(self) -> str:
@@ -65,6 +73,42 @@ class BaseRegistry(Generic[ClientT, SleepT]):
     def operations(self) -> tuple[str, ...]:
         """The provider-only operations this registry offers as methods."""
         return type(self._provider).extra_operations
+
+    def with_options(
+        self: R,
+        *,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        max_wait: float | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+    ) -> R:
+        """A view of this registry whose calls use these options; the registry itself is unchanged.
+
+        The view shares the connections, the pacer (rate windows, caps, the server's quota) and
+        the sandbox; ``headers`` add to (or replace by name) the registry's own. Options not
+        given keep the registry's values; ``deadline=None`` removes the deadline. Closing a view
+        closes nothing: the connections belong to the registry it came from.
+        """
+        engine = derive(
+            self._engine, timeout=timeout, deadline=deadline, max_retries=max_retries, max_wait=max_wait,
+            headers=headers,
+        )  # fmt: skip
+        view = type(self).__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        view._engine = engine
+        view._owns_client = False
+        return view
+
+    def quota(self, operation: str) -> Quota:
+        """What ``operation`` (``"create"``, ``"list"``...) may still send, and until when.
+
+        From the vendor's rate-limit headers once an answer carried them (``source="server"``),
+        else from the documented or configured limits the client paces itself by (``"limits"``).
+        """
+        engine = self._engine
+        now = engine.clock()
+        return self._pacer.quota(operation, now, lambda moment: engine.wall() + (moment - now))
 
     # -- flows -----------------------------------------------------------------------------
 
@@ -128,6 +172,30 @@ class BaseRegistry(Generic[ClientT, SleepT]):
     ) -> BulkDelete:
         default = self._pacer.concurrency("delete") or 4
         return BulkDelete(self.provider, ids, concurrency=concurrency, default_concurrency=default, progress=progress)
+
+    def _watch(
+        self,
+        model_ids: Collection[str | int],
+        until: ModelStatus | str | Iterable[ModelStatus | str],
+        timeout: float | None,
+        poll_interval: float | None,
+        progress: Progress | None,
+    ) -> Watch:
+        """A checked wait on ``model_ids``, polled by listing when the provider lists and that is cheaper."""
+        cls = type(self._provider)
+        return Watch(
+            self.provider, [str(model_id) for model_id in model_ids], until=until, timeout=timeout,
+            poll_interval=poll_interval, progress=progress, page_size=cls.max_page_size,
+            can_list=cls.list_page is not Provider.list_page,
+        )  # fmt: skip
+
+    def _spacing(self, operation: str) -> float:
+        """The pause between polls that the server's quota asks for: what is left spread until its reset."""
+        quota = self.quota(operation)
+        if quota.source != "server" or quota.remaining is None or quota.reset_at is None:
+            return 0.0
+        left = quota.reset_at.timestamp() - self._engine.wall()
+        return max(0.0, left) / max(1, quota.remaining)
 
     def _page_size(self, page_size: int | None, limit: int | None = None, *, walk: bool = False) -> int:
         cls = type(self._provider)

@@ -8,6 +8,8 @@ ModelRegError                    .provider
 ├── TransportError               could not talk to the server: connect error, timeout, reset
 │   └── OutcomeUnknown           a write may or may not have happened; says how to check
 ├── ProtocolError                a 2xx answer whose body is not the documented shape
+├── ModelFailed                  a waited-on model reached a failed state (FAILED): .model
+├── WaitTimedOut                 a wait's timeout passed first: .model (the last state seen)
 └── APIError                     the server said no: .status_code, .error_code, .message, .details
     ├── AuthenticationFailed     401
     ├── PermissionDenied         403
@@ -15,26 +17,32 @@ ModelRegError                    .provider
     ├── Conflict                 409
     │   └── ModelInUse           409 MODEL_IN_USE / model used by agents
     ├── QuotaExceeded            402 (plan limits in .details)
-    ├── RateLimited              429; .retry_after in seconds
+    ├── RateLimited              429; .retry_after in seconds, .reset_at (when the quota resets)
     └── ServerError              5xx
 ```
 
 No message, attribute or ``repr`` of these errors carries a credential: the engine scrubs every
-configured secret before an error leaves the library.
+configured secret before an error leaves the library. An error made from an answer carries the
+vendor's request id (``.request_id``) and shows it in its message, for the vendor's support.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from modelreg._records import Issue
+
+if TYPE_CHECKING:
+    from modelreg._records import Model
 
 __all__ = [
     "APIError",
     "AuthenticationFailed",
     "ConfigurationError",
     "Conflict",
+    "ModelFailed",
     "ModelInUse",
     "ModelRegError",
     "NotFound",
@@ -47,11 +55,15 @@ __all__ = [
     "TransportError",
     "UnsupportedOperation",
     "ValidationFailed",
+    "WaitTimedOut",
 ]
 
 
 class ModelRegError(Exception):
     """Base of every modelreg error; ``provider`` names the provider involved, if any."""
+
+    request_id: str | None = None
+    """The vendor's id of the request that was answered with this error, when it sent one."""
 
     def __init__(self, message: str, *, provider: str | None = None) -> None:
         super().__init__(message)
@@ -119,6 +131,23 @@ class ProtocolError(ModelRegError):
         super().__init__(message, provider=provider)
 
 
+class ModelFailed(ModelRegError):
+    """A model that was waited on reached a failed state it will not leave by itself; ``model`` shows it."""
+
+    def __init__(self, message: str, *, model: Model, provider: str | None = None) -> None:
+        super().__init__(message, provider=provider or model.provider)
+        self.model = model
+
+
+class WaitTimedOut(ModelRegError):
+    """A wait's ``timeout`` passed before the model reached the status waited for; ``model`` is the last seen."""
+
+    def __init__(self, message: str, *, model: Model, timeout: float, provider: str | None = None) -> None:
+        super().__init__(message, provider=provider or model.provider)
+        self.model = model
+        self.timeout = timeout
+
+
 class APIError(ModelRegError):
     """The server refused the request: ``status_code``, ``error_code``, ``message``, ``details``."""
 
@@ -168,12 +197,16 @@ class QuotaExceeded(APIError):
 
 
 class RateLimited(APIError):
-    """429: too many requests; ``retry_after`` says how many seconds to wait, when known."""
+    """429: too many requests; ``retry_after`` says how many seconds to wait and ``reset_at`` when, when known."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, reset_at: datetime | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("status_code", 429)
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+        self.reset_at = reset_at
+        """When the quota resets (timezone-aware UTC): the server's reset header, else now plus ``retry_after``."""
 
 
 class ServerError(APIError):

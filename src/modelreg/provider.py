@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Collection, Generator, Mapping
+from collections.abc import Callable, Collection, Generator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -25,6 +25,7 @@ from modelreg._builders import RecordSlots, record_builder
 from modelreg._declared import sign_declared, under_base
 from modelreg._json import BACKEND as JSON_BACKEND
 from modelreg._paging import Paging
+from modelreg._quota import RateLimitHeaders
 from modelreg._records import Deletion, Issue, Limit, Model, Page
 from modelreg.errors import (
     APIError,
@@ -51,6 +52,7 @@ __all__ = [
     "Paging",
     "Pause",
     "Provider",
+    "RateLimitHeaders",
     "RecordSlots",
     "Setting",
     "check_known",
@@ -147,8 +149,16 @@ class Provider:
     base_url_env: ClassVar[str | None] = None
     settings: ClassVar[tuple[Setting, ...]] = ()
     """Credentials and options ``connect()`` accepts, each with its env var."""
-    limits: ClassVar[Mapping[str, Limit]] = {}
-    """Vendor limits per operation name (``"list"``, ``"create"``...); ``"*"`` applies to the rest."""
+    limits: ClassVar[Mapping[str, Limit | Sequence[Limit]]] = {}
+    """Vendor limits per operation name (``"list"``, ``"create"``...); ``"*"`` applies to the rest.
+    A list of ``Limit``s is several windows (per minute, hour, day...), every one enforced."""
+    rate_limit_headers: ClassVar[RateLimitHeaders | None] = None
+    """The rate-limit headers the vendor sends, if any: the pacer never starts more requests than
+    they say remain before their reset, and ``reg.quota(operation)`` reports them."""
+    request_id_headers: ClassVar[tuple[str, ...]] = ()
+    """The vendor's own request-id headers, read after ``x-request-id`` for errors and raw responses."""
+    details_type: ClassVar[type[Any] | None] = None
+    """The attrs class of ``Model.details``, so that ``Model.from_dict`` rebuilds it (else a plain dict)."""
     default_page_size: ClassVar[int] = 20
     max_page_size: ClassVar[int] = 100
     paging: ClassVar[Paging] = Paging.PAGES

@@ -77,6 +77,15 @@ def test_upload_then_train_wait_ends_with_an_available_model(cli: Invoke, tmp_pa
     assert "100%" in trained.stderr  # progress lines, since stderr is not a terminal here
 
 
+def test_train_wait_on_a_model_already_training_waits_for_it(cli: Invoke) -> None:
+    models = parse(cli("--sandbox", "list", "--json", "--provider", "scriptix", "--status", "training"))
+    if not models:
+        pytest.skip("sandbox time has already finished the seeded training")
+    trained = cli("--sandbox", "train", models[0]["ref"], "--wait", "--json", "--poll-interval", "30")
+    assert trained.exit_code == 0, trained.stderr
+    assert parse(trained)["status"] == "available" and "already training" in trained.stderr
+
+
 def test_upload_without_a_transcript_next_to_the_audio_is_a_usage_error(cli: Invoke, tmp_path: Path) -> None:
     audio = tmp_path / "lonely.mp3"
     audio.write_bytes(b"ID3")

@@ -23,6 +23,8 @@ def test_error_tree_matches_the_contract() -> None:
         errors.QuotaExceeded: errors.APIError,
         errors.RateLimited: errors.APIError,
         errors.ServerError: errors.APIError,
+        errors.ModelFailed: errors.ModelRegError,
+        errors.WaitTimedOut: errors.ModelRegError,
     }
     for cls, base in parent.items():
         assert cls.__bases__ == (base,), cls

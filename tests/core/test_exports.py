@@ -6,13 +6,13 @@ import modelreg
 
 EXPECTED = [
     "APIError", "Action", "ActionKind", "ApplyOutcome", "ApplyStatus", "AsyncModelRegistry", "AsyncRegistries",
-    "AuthenticationFailed", "BulkOutcome", "BulkStatus", "Change", "ConfigurationError",
-    "Conflict", "Deletion", "Estimate", "Issue", "Manifest", "ManifestEntry", "Model", "ModelInUse", "ModelRegError",
+    "AuthenticationFailed", "BulkOutcome", "BulkStatus", "Change", "ConfigurationError", "Conflict", "Deletion",
+    "Estimate", "Issue", "Manifest", "ManifestEntry", "Model", "ModelFailed", "ModelInUse", "ModelRegError",
     "ModelRegistry", "ModelStatus", "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "Plan", "ProtocolError",
-    "ProviderInfo", "PruneScope", "QuotaExceeded", "RateLimited", "Registries", "Secret", "ServerError",
-    "TransportError", "UnsupportedOperation", "ValidationFailed", "__version__", "connect", "connect_all",
-    "connect_all_async", "connect_async", "errors", "hookimpl", "load_manifest", "parse_ref", "provider_info",
-    "providers",
+    "ProviderInfo", "PruneScope", "Quota", "QuotaExceeded", "RateLimited", "RawResponse", "Registries",
+    "RequestEvent", "Secret", "ServerError", "TransportError", "UnsupportedOperation", "ValidationFailed",
+    "WaitTimedOut", "__version__", "connect", "connect_all", "connect_all_async", "connect_async", "errors",
+    "hookimpl", "load_manifest", "parse_ref", "provider_info", "providers",
 ]  # fmt: skip
 
 

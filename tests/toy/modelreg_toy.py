@@ -15,10 +15,23 @@ import httpx
 import modelreg
 from modelreg import Deletion, Issue, Model, ModelStatus, Page, ValidationFailed
 from modelreg.errors import ProtocolError
-from modelreg.provider import Config, Flow, Limit, Pause, Provider, Setting, check_known, parse_timestamp, read_json
+from modelreg.provider import (
+    Config,
+    Flow,
+    Limit,
+    Pause,
+    Provider,
+    RateLimitHeaders,
+    Setting,
+    check_known,
+    parse_timestamp,
+    read_json,
+)
 from modelreg.sandbox import Sandbox, route
 
 STATUSES = {"draft": ModelStatus.PENDING, "live": ModelStatus.AVAILABLE, "broken": ModelStatus.FAILED}
+# Toy sends the IETF draft's headers: what remains, of how many, and seconds until the reset.
+QUOTA_HEADERS = RateLimitHeaders("RateLimit-Remaining", "RateLimit-Limit", "RateLimit-Reset", "seconds")
 
 
 class ToyProvider(Provider):
@@ -33,6 +46,8 @@ class ToyProvider(Provider):
         "list": Limit(calls=100, period=60, concurrency=4),
         "create": Limit(calls=10, period=3600, concurrency=2),
     }
+    rate_limit_headers = QUOTA_HEADERS
+    request_id_headers = ("x-toy-request-id",)
     default_page_size = 10
     max_page_size = 50
     filters = ("status", "search")
@@ -127,6 +142,8 @@ class ToySandbox(Sandbox):
     """Emulates the Toy API."""
 
     provider = "toy"
+    request_id_header = "x-toy-request-id"
+    rate_limit_headers = QUOTA_HEADERS
 
     def authenticate(self, request: httpx.Request) -> httpx.Response | None:
         """Any bearer token is accepted; none is a 401."""

@@ -74,23 +74,18 @@ def _scalar(masking: CliRedaction, value: Any) -> Any:
 
 
 def model_dict(model: Model, *, raw: bool = False) -> dict[str, Any]:
-    """A model's stable JSON form: provider, id, ref, name, description, status, timestamps, details.
+    """A model's stable JSON form: ``Model.to_dict()`` with its ref, without ``raw`` unless asked.
 
-    Credentials in it are masked (``modelreg.cli._redaction``): it is printed or written to disk.
+    The fields are provider, id, ref, name, description, status, created_at, updated_at and
+    details. Credentials in it are masked (``modelreg.cli._redaction``): it is printed or written to disk.
     """
-    data: dict[str, Any] = {
-        "provider": model.provider,
-        "id": model.id,
-        "ref": model.ref,
-        "name": model.name,
-        "description": model.description,
-        "status": model.status,
-        "created_at": model.created_at,
-        "updated_at": model.updated_at,
-        "details": model.details if model.details is not None else {},
-    }
+    data = model.to_dict()
+    vendor = data.pop("raw")
+    data = {"provider": data.pop("provider"), "id": data.pop("id"), "ref": model.ref, **data}
+    if data["details"] is None:
+        data["details"] = {}
     if raw:
-        data["raw"] = model.raw
+        data["raw"] = vendor
     shown: dict[str, Any] = jsonable(data)
     return shown
 

@@ -139,11 +139,11 @@ def _train_and_wait(registry: ModelRegistry, model_id: str, polling: dict[str, f
 
         current = registry.get(model_id)
         try:
-            if current.status is ModelStatus.TRAINING and "wait_for_training" in registry.operations:
+            if current.status is ModelStatus.TRAINING:
                 _output.note(f"{current.ref} is already training; waiting for it.")
-                model: Model = registry.wait_for_training(model_id, progress=progress, **polling)
             else:
-                model = registry.train(model_id, wait=True, progress=progress, **polling)
+                registry.train(model_id)
+            model = registry.wait(model_id, until=ModelStatus.AVAILABLE, progress=progress, **polling)
         except KeyboardInterrupt:
             bar.stop()
             _output.note(

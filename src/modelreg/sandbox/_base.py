@@ -1,4 +1,9 @@
-"""The base of every vendor emulator: routing, auth hook, limits, faults and an in-flight gauge."""
+"""The base of every vendor emulator: routing, auth hook, limits, faults and an in-flight gauge.
+
+Every answer carries a request id (``request_id_header``); with ``enforce_limits`` an emulator
+whose vendor sends rate-limit headers (``rate_limit_headers``) sends them too, for the operation's
+tightest window.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ import email.utils
 import json
 import math
 import threading
+import uuid
 from collections import Counter, deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import httpx
@@ -19,6 +25,7 @@ from modelreg.sandbox._store import MemoryStore, Store
 from modelreg.sandbox._transport import ROOT_PATH, SandboxTransport
 
 if TYPE_CHECKING:
+    from modelreg._quota import RateLimitHeaders
     from modelreg._records import Limit
 
 P = TypeVar("P")
@@ -29,6 +36,10 @@ class Sandbox:
 
     provider: ClassVar[str] = ""
     routes: ClassVar[list[Route]] = []
+    request_id_header: ClassVar[str] = "x-request-id"
+    """The header every answer carries its request id in (``req-`` and 16 hex digits)."""
+    rate_limit_headers: ClassVar[RateLimitHeaders | None] = None
+    """The vendor's rate-limit headers, sent (with ``enforce_limits``) for the tightest window."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -43,14 +54,14 @@ class Sandbox:
         store: Store | None = None,
         clock: Clock | None = None,
         faults: FaultPlan | None = None,
-        limits: Mapping[str, Limit] | None = None,
+        limits: Mapping[str, Limit | Sequence[Limit]] | None = None,
         enforce_limits: bool = False,
         latency: float = 0.0,
     ) -> None:
         self.store: Store = store if store is not None else MemoryStore()
         self.clock: Clock = clock if clock is not None else VirtualClock()
         self.faults = faults
-        self.limits: Mapping[str, Limit] = dict(limits or {})
+        self.limits: Mapping[str, Limit | Sequence[Limit]] = dict(limits or {})
         self.enforce_limits = enforce_limits
         self.latency = latency
         self.requests: Counter[str] = Counter()
@@ -58,7 +69,7 @@ class Sandbox:
         self.in_flight: Counter[str] = Counter()
         self.peak_in_flight: Counter[str] = Counter()
         """The most requests of each operation that were ever in progress at once."""
-        self._calls: dict[str, deque[float]] = {}
+        self._calls: dict[tuple[str, int], deque[float]] = {}
         self._lock = threading.RLock()
 
     # -- hooks for subclasses ----------------------------------------------------------------
@@ -87,6 +98,13 @@ class Sandbox:
         ``simulate_latency=False`` says that the caller has already waited ``latency`` (as the
         async transport does, so that tasks overlap).
         """
+        quota: dict[str, str] = {}
+        response = self._serve(request, simulate_latency, quota)
+        response.headers.update(quota)
+        response.headers[self.request_id_header] = f"req-{uuid.uuid4().hex[:16]}"
+        return response
+
+    def _serve(self, request: httpx.Request, simulate_latency: bool, quota: dict[str, str]) -> httpx.Response:
         found = match(self.routes, request.method, request.url.path)
         if found is None:
             return self.error_response(404, f"no endpoint {request.method} {request.url.path}")
@@ -103,7 +121,7 @@ class Sandbox:
         denied = self.authenticate(request)
         if denied is not None:
             return denied
-        limited = self._check_limits(operation)
+        limited = self._check_limits(operation, quota)
         if limited is not None:
             return limited
         if fault is Fault.SERVER_ERROR:
@@ -136,25 +154,56 @@ class Sandbox:
         assert self.faults is not None
         return self.faults.choice(options)
 
-    def _check_limits(self, operation: str) -> httpx.Response | None:
+    def _check_limits(self, operation: str, quota: dict[str, str]) -> httpx.Response | None:
+        """A 429 when ``operation`` is over a cap or a window, else None; ``quota`` gets the rate-limit headers."""
         if not self.enforce_limits:
             return None
-        limit = self.limits.get(operation) or self.limits.get("*")
-        if limit is None:
+        spec = self.limits.get(operation) or self.limits.get("*")
+        if spec is None:
             return None
-        if limit.concurrency is not None and self.in_flight[operation] > limit.concurrency:
+        windows: Sequence[Limit] = spec if isinstance(spec, (list, tuple)) else (spec,)
+        caps = [limit.concurrency for limit in windows if limit.concurrency is not None]
+        if caps and self.in_flight[operation] > min(caps):
             return self._rate_limited("seconds", 1.0)
-        if limit.calls is None:
-            return None
         now = self.clock.now()
         with self._lock:
-            calls = self._calls.setdefault(operation, deque())
-            while calls and calls[0] <= now - limit.period:
-                calls.popleft()
-            if len(calls) >= limit.calls:
-                return self._rate_limited("seconds", calls[0] + limit.period - now)
-            calls.append(now)
+            counted = []
+            for index, limit in enumerate(windows):
+                if limit.calls is None:
+                    continue
+                calls = self._calls.setdefault((operation, index), deque())
+                while calls and calls[0] <= now - limit.period:
+                    calls.popleft()
+                counted.append((limit, calls))
+            full = [(limit, calls) for limit, calls in counted if len(calls) >= (limit.calls or 0)]
+            if full:
+                freed = max(calls[0] + limit.period for limit, calls in full)  # one call leaves the window
+                self._quota_headers(quota, full[0][0], 0, max(calls[-1] + limit.period for limit, calls in full))
+                return self._rate_limited("seconds", freed - now)
+            for _, calls in counted:
+                calls.append(now)
+            if counted:
+                # The reset is when the whole window is free again (the newest call has left it),
+                # as a vendor counting in fixed windows means it: then ``limit`` calls are allowed.
+                limit, calls = min(counted, key=lambda item: (item[0].calls or 0) - len(item[1]))
+                self._quota_headers(quota, limit, (limit.calls or 0) - len(calls), calls[-1] + limit.period)
         return None
+
+    def _quota_headers(self, quota: dict[str, str], limit: Limit, remaining: int, reset: float) -> None:
+        """The vendor's rate-limit headers for one window, if it sends any."""
+        names = self.rate_limit_headers
+        if names is None:
+            return
+        quota[names.remaining] = str(max(0, remaining))
+        if names.limit:
+            quota[names.limit] = str(limit.calls)
+        if names.reset:
+            if names.reset_format == "epoch":
+                quota[names.reset] = str(math.ceil(reset))
+            elif names.reset_format == "seconds":
+                quota[names.reset] = str(max(0, math.ceil(reset - self.clock.now())))
+            else:
+                quota[names.reset] = email.utils.formatdate(reset, usegmt=True)
 
     def _rate_limited(self, form: str, wait: float) -> httpx.Response:
         seconds = max(1, math.ceil(wait))

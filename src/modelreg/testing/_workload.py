@@ -223,11 +223,11 @@ def check_state(subject: ProviderUnderTest, sandbox: Sandbox, figures: Figures, 
             figures.orphans += 1
         else:
             figures.mismatches.append(f"model {model.id} ({model.name}) was made by no call")
-    limits = modelreg.provider_info(subject.name).limits
+    info = modelreg.provider_info(subject.name)
     for operation in sandbox.peak_in_flight:
-        limit = limits.get(operation) or limits.get("*")
-        if limit is not None and limit.concurrency is not None:
-            figures.caps[operation] = limit.concurrency
+        cap = info.concurrency(operation)
+        if cap is not None:
+            figures.caps[operation] = cap
     figures.peak_in_flight = dict(sandbox.peak_in_flight)
     assert sandbox.faults is not None
     figures.faults = {fault.value: count for fault, count in sandbox.faults.injected.items()}
