@@ -11,7 +11,7 @@ import attrs
 import httpx
 
 from modelreg._async_registry import AsyncModelRegistry
-from modelreg._config import check_secure, missing_settings, resolve_config
+from modelreg._config import check_secure, resolve_config
 from modelreg._engine import Engine
 from modelreg._multi import AsyncRegistries, Registries
 from modelreg._pacing import Pacer, shared_pacer
@@ -19,10 +19,11 @@ from modelreg._plugins import provider_class, provider_classes
 from modelreg._records import Limit
 from modelreg._registry import ModelRegistry
 from modelreg._retry import RetryPolicy
+from modelreg._sources import missing as unconfigured
 from modelreg._tls import verify_for
 from modelreg.errors import ConfigurationError
 from modelreg.provider import Provider
-from modelreg.sandbox import Sandbox, VirtualClock
+from modelreg.sandbox import MemoryStore, Sandbox, VirtualClock
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_CLOCK_SKEW = 120.0
@@ -89,19 +90,22 @@ def _parts(
     clock_skew: float,
     max_response_bytes: int,
     allow_insecure: bool,
+    profile: str | None,
     settings: Mapping[str, Any],
 ) -> _Parts:
     cls = provider_class(name)
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ConfigurationError(f"max_retries must be a non-negative integer, got {max_retries!r}", provider=name)
     in_sandbox = sandbox is not False and sandbox is not None
-    config = resolve_config(cls, settings, base_url=base_url, sandbox=in_sandbox)
+    config = resolve_config(cls, settings, base_url=base_url, sandbox=in_sandbox, profile=profile)
     provider = cls(config)
     emulator: Sandbox | None = None
     if isinstance(sandbox, Sandbox):
         emulator = sandbox
     elif sandbox is True:
-        emulator = cls.sandbox()
+        # The same start as `modelreg --sandbox`: a fresh store holding the provider's seed models.
+        emulator = cls.sandbox(store=MemoryStore())
+        emulator.seed()
     if emulator is not None and transport is None:
         transport = emulator.transport()
     else:  # the requests may cross a network: credentials must not travel in clear
@@ -152,6 +156,7 @@ def connect(
     clock_skew: float = DEFAULT_CLOCK_SKEW,
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     allow_insecure: bool = False,
+    profile: str | None = None,
     **settings: Any,
 ) -> ModelRegistry:
     """A ``ModelRegistry`` bound to ``provider``; credentials come from ``settings`` or the environment.
@@ -163,7 +168,9 @@ def connect(
     clock may be behind this one when a lost create is looked up (see docs/resilience.md);
     ``max_response_bytes`` caps one answer's body (``ProtocolError`` past it);
     ``allow_insecure=True`` (or ``MODELREG_ALLOW_INSECURE=1``) permits ``http://`` to a host that
-    is not this machine, which sends the credentials in clear.
+    is not this machine, which sends the credentials in clear. ``profile`` names the config-file
+    profile to read settings from (default: ``$MODELREG_PROFILE``, else ``default`` if it exists);
+    arguments win over env vars, which win over the profile (``modelreg.profiles``).
     """
     parts = _parts(provider, **_options(locals()))
     simulated = parts.simulated()
@@ -186,6 +193,7 @@ def connect_async(
     clock_skew: float = DEFAULT_CLOCK_SKEW,
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     allow_insecure: bool = False,
+    profile: str | None = None,
     **settings: Any,
 ) -> AsyncModelRegistry:
     """An ``AsyncModelRegistry`` bound to ``provider``; the same arguments as ``connect()``."""
@@ -210,15 +218,19 @@ def connect_all(
     providers: Iterable[str] | None = None,
     sandbox: bool | Mapping[str, Sandbox] = False,
     settings: Mapping[str, Mapping[str, Any]] | None = None,
+    profile: str | None = None,
     **options: Any,
 ) -> Registries:
     """Connect every installed provider that is configured (all of them with ``sandbox=True``).
 
     ``settings`` maps a provider name to its own ``connect()`` arguments; ``options``
-    (``max_retries``, ``timeout``...) apply to all. Providers left out are in ``.skipped``.
+    (``max_retries``, ``timeout``...) apply to all, and so does ``profile`` (a provider the
+    profile configures counts as configured). Providers left out are in ``.skipped``.
     """
-    chosen, skipped = _choose(providers, sandbox, settings or {})
-    return Registries({name: connect(name, **options, **own) for name, own in chosen.items()}, skipped)
+    chosen, skipped = _choose(providers, sandbox, settings or {}, profile)
+    return Registries(
+        {name: connect(name, **{"profile": profile, **options, **own}) for name, own in chosen.items()}, skipped
+    )
 
 
 def connect_all_async(
@@ -226,15 +238,20 @@ def connect_all_async(
     providers: Iterable[str] | None = None,
     sandbox: bool | Mapping[str, Sandbox] = False,
     settings: Mapping[str, Mapping[str, Any]] | None = None,
+    profile: str | None = None,
     **options: Any,
 ) -> AsyncRegistries:
     """The async twin of ``connect_all()``."""
-    chosen, skipped = _choose(providers, sandbox, settings or {})
-    return AsyncRegistries({name: connect_async(name, **options, **own) for name, own in chosen.items()}, skipped)
+    chosen, skipped = _choose(providers, sandbox, settings or {}, profile)
+    registries = {name: connect_async(name, **{"profile": profile, **options, **own}) for name, own in chosen.items()}
+    return AsyncRegistries(registries, skipped)
 
 
 def _choose(
-    names: Iterable[str] | None, sandbox: bool | Mapping[str, Sandbox], settings: Mapping[str, Mapping[str, Any]]
+    names: Iterable[str] | None,
+    sandbox: bool | Mapping[str, Sandbox],
+    settings: Mapping[str, Mapping[str, Any]],
+    profile: str | None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Each provider to connect with its own arguments, and each one left out with the reason."""
     chosen: dict[str, dict[str, Any]] = {}
@@ -249,7 +266,7 @@ def _choose(
         elif sandbox:
             own["sandbox"] = True
         else:
-            missing = [env for env in missing_settings(provider_class(name)) if env.lower() not in own]
+            missing = [env for env in unconfigured(provider_class(name), profile) if env.lower() not in own]
             if missing and not own:
                 skipped[name] = f"not configured: set {', '.join(missing)}"
                 continue
