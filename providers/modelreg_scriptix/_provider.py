@@ -76,6 +76,7 @@ class ScriptixProvider(Provider):
     filters = FILTERS
     create_fields = CREATE_FIELDS
     update_fields = UPDATE_FIELDS
+    field_types: ClassVar[Mapping[str, type]] = dict.fromkeys((*CREATE_FIELDS, *FILTERS), str)
     natural_key = ("name", "language", "base_model")
     extra_operations = (
         "upload_training_data",

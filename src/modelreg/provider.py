@@ -142,6 +142,9 @@ class Provider:
     """Filter names ``list()`` accepts."""
     create_fields: ClassVar[Collection[str]] = ()
     update_fields: ClassVar[Collection[str]] = ()
+    field_types: ClassVar[Mapping[str, type]] = {}
+    """The type of each field and filter (``str``, ``int``, ``float``, ``bool``, ``dict`` or ``list``), so that
+    tools reading text (the CLI's ``--set version=1``) pass the value the provider expects; optional."""
     extra_operations: ClassVar[tuple[str, ...]] = ()
     """Names of provider-only flow methods that registries expose as their own methods."""
     natural_key: ClassVar[tuple[str, ...]] = ()

@@ -175,7 +175,7 @@ def test_providers_with_none_installed_says_so(cli: Invoke, monkeypatch: pytest.
 
 def test_describe_adds_how_to_fix_it() -> None:
     assert "wait 30 s" in _errors.describe(RateLimited("too many", retry_after=30.0))
-    assert "modelreg providers" in _errors.describe(AuthenticationFailed("401", status_code=401))
+    assert "`modelreg config show`" in _errors.describe(AuthenticationFailed("401", status_code=401))
     assert "check the network" in _errors.describe(TransportError("connection refused"))
 
 
