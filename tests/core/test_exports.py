@@ -52,6 +52,7 @@ def test_contract_names_import_from_the_package() -> None:
 
 def test_the_public_submodules_export_what_they_document() -> None:
     import modelreg.plugins
+    import modelreg.profiles
     import modelreg.redaction
     import modelreg.sandbox
     import modelreg.testing
@@ -59,4 +60,6 @@ def test_the_public_submodules_export_what_they_document() -> None:
     assert modelreg.plugins.__all__ == ["ENTRY_POINT_GROUP", "PLUGINS_ENV", "plugin_manager", "reload_plugins"]
     assert {"MASK", "MIN_SECRET_LENGTH", "Redactor", "rebuild", "walk"} <= set(modelreg.redaction.__all__)
     assert "SANDBOX_SECRET" in modelreg.sandbox.__all__
+    assert {"effective_settings", "load_config", "save_profile", "Reference"} <= set(modelreg.profiles.__all__)
+    assert all(getattr(modelreg.profiles, name) is not None for name in modelreg.profiles.__all__)
     assert modelreg.testing.reload_plugins is modelreg.plugins.reload_plugins

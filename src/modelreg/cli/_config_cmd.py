@@ -178,16 +178,19 @@ def register(cli: click.Group) -> None:
                 )
         grid = _output.table("PROVIDER", "SETTING", "VALUE", "SOURCE")
         for row in rows:
-            source = row["source"] + (f" (error: {row['error']})" if row["error"] else "")
             grid.add_row(
                 _output.plain(row["provider"], "bold"),
                 _output.plain(row["setting"]),
-                _output.plain(row["value"]),
-                _output.plain(source, "red" if row["error"] else "dim"),
+                _output.plain("(error)", "red") if row["error"] else _output.plain(row["value"]),
+                _output.plain(row["source"], "dim"),
+                data=[row["provider"], row["setting"], row["value"], row["source"]],
             )
         config = load_config()
         where = str(config.path) if config.exists else f"{config.path} (not written yet)"
         _output.note(f"Config file: {where}; profile: {_active(session) or 'none'}")
+        for row in rows:
+            if row["error"]:
+                _output.note(f"Error: {row['error']}")
         _formats.emit(grid, rows, as_json=as_json)
 
     @config_group.command("path")

@@ -20,6 +20,7 @@ EXIT_INTERRUPTED = 130
 """The shell's convention for a command stopped by Ctrl-C (128 + SIGINT)."""
 
 CLI_ADVICE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(deadline passed.*?)raise timeout="), r"\1raise --deadline SECONDS"),
     (re.compile(r"raise deadline= or try (again )?later"), "raise --deadline SECONDS or try again later"),
     (re.compile(r"raise deadline="), "raise --deadline SECONDS"),
     (re.compile(r"raise timeout="), "raise --timeout SECONDS"),

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from modelreg import provider_info, providers
-from modelreg.cli import _output, _params
+from modelreg.cli import _params
 from modelreg.cli._redaction import KEY_FIELDS, fold
 
 TRUE = frozenset({"true", "yes", "on", "1"})
@@ -108,10 +108,11 @@ def read_fields(
         put(key, os.environ[variable], "--set-env")
     for key in prompts:
         put(key, click.prompt(f"{key}", hide_input=True, err=True), "--set-prompt")
-    for key in inline_secrets:
-        _output.note(
+    for key in inline_secrets:  # only names in it: click.echo, since masking would hide the advice
+        click.echo(
             f"Note: {key} was given on the command line, where shell history and other users' `ps` can see it; "
-            f"next time use --set {key}=@FILE, --set-env {key}=VAR or --set-prompt {key}."
+            f"next time use --set {key}=@FILE, --set-env {key}=VAR or --set-prompt {key}.",
+            err=True,
         )
     if types is None:
         return {key: _params.parse_value(text) for key, text in texts.items()}
