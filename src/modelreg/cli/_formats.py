@@ -32,6 +32,8 @@ GAP = 2
 """Spaces between two table columns."""
 KEEP_WHOLE = frozenset({"REF", "PROVIDER", "STATUS", "UPDATED", "FIELD", "SETTING"})
 """Columns cut only when nothing else is left to cut: a ref is copied from the table, a status read at a glance."""
+CUT_FIRST = frozenset({"DESCRIPTION", "OPERATIONS"})
+"""Columns cut before the other free text: a name says which model a row is, a description only adds to it."""
 MIN_FLEX = 8
 """The narrowest a free-text column is cut to before the others are cut too."""
 
@@ -93,16 +95,19 @@ class Grid:
         """Each column's width so that a row fits in ``width`` cells: free text is cut first."""
         from rich.cells import cell_len
 
-        natural = [cell_len(column) for column in self.columns]
+        natural = [cell_len(column) for column in self.columns]  # a header is never wider than its column
         for row in self.rows:
             natural = [max(w, cell_len(cell.plain)) for w, cell in zip(natural, row, strict=False)]
         widths = list(natural)
         available = width - GAP * (len(widths) - 1)
         flexible = [n for n, column in enumerate(self.columns) if column not in KEEP_WHOLE]
+        first = [n for n in flexible if self.columns[n] in CUT_FIRST]
         others = [n for n in range(len(widths)) if n not in flexible]
-        for group, floor in ((flexible, MIN_FLEX), (flexible, 1), (others, 1)):
+        headers = [cell_len(column) for column in self.columns]
+        # Free text is cut to its header's width (or MIN_FLEX) first, descriptions before names; then anything.
+        for group, floor in ((first, MIN_FLEX), (flexible, MIN_FLEX), (flexible, 1), (others, 1)):
             while sum(widths) > available:
-                candidates = [n for n in group if widths[n] > floor]
+                candidates = [n for n in group if widths[n] > (max(floor, headers[n]) if floor > 1 else 1)]
                 if not candidates:
                     break
                 widest = max(candidates, key=lambda n: (widths[n], n))
