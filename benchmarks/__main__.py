@@ -1,7 +1,7 @@
 """``python -m benchmarks [NAME ...] [--quick] [--write-readme]``: run the benchmarks and print their tables.
 
-NAME is any of ``list-all``, ``normalization``, ``overhead``, ``memory`` (default: all). ``--quick``
-runs fewer rounds (for a smoke test). ``--write-readme`` also puts the tables into
+NAME is any of ``list-all``, ``normalization``, ``overhead``, ``memory``, ``sandbox``, ``cold-start``
+(default: all). ``--quick`` runs fewer rounds (for a smoke test). ``--write-readme`` also puts the tables into
 ``benchmarks/README.md`` between its result markers; ``--strict`` exits with 1 when a target is missed.
 """
 
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import list_all, memory, normalization, overhead
+from benchmarks import cold_start, list_all, memory, normalization, overhead, sandbox_scaling
 from benchmarks._report import Result
 
 README = Path(__file__).with_name("README.md")
@@ -26,9 +26,11 @@ def suites(quick: bool) -> dict[str, Callable[[], Result]]:
     """Every benchmark by name, set up for a full or a quick run."""
     return {
         "list-all": lambda: list_all.run(repeat=2 if quick else 5),
-        "normalization": lambda: normalization.run(repeat=2 if quick else 5),
+        "normalization": lambda: normalization.run(repeat=5 if quick else 31),
         "overhead": lambda: overhead.run(repeat=2 if quick else 5),
         "memory": lambda: memory.run(runs=1 if quick else 2),
+        "sandbox": lambda: sandbox_scaling.run(rounds=1 if quick else 3),
+        "cold-start": lambda: cold_start.run(rounds=5 if quick else 20),
     }
 
 

@@ -27,6 +27,8 @@ LENGTHS = (10_000, 100_000)
 ROOT = Path(__file__).resolve().parent.parent
 # No client-side rate window (1,000 pages would take 10 minutes at 100 a minute); the cap stays.
 LIMITS = {"list": Limit(concurrency=10)}
+KEPT_TARGET_KB = 1.2
+"""Half of what a kept model weighed before records were slotted and raw rebuilt on demand (2.4 KB)."""
 WARM_UP = 20_000
 """Models walked (sync and async) before the baseline is taken: pools, caches and allocator arenas settle."""
 
@@ -115,6 +117,9 @@ def run(*, lengths: tuple[int, ...] = LENGTHS, runs: int = 2) -> Result:
     # What one model costs when kept, and so what the walk's buffer (two windows of pages, plus
     # the page in hand) weighs at most.
     per_model_kb = (growths["keep"][-1] - growths["keep"][0]) / (lengths[-1] - lengths[0])
+    result.check(
+        f"a kept model weighs at most {KEPT_TARGET_KB} KB", per_model_kb <= KEPT_TARGET_KB, f"{per_model_kb:.2f} KB"
+    )
     window_kb = per_model_kb * BUFFERED * PAGE
     for mode, label in MODES.items():
         growth = growths[mode]
@@ -129,7 +134,7 @@ def run(*, lengths: tuple[int, ...] = LENGTHS, runs: int = 2) -> Result:
             )
     result.notes.append(
         f"growth of the peak resident set size over a baseline taken after a {WARM_UP:,}-model warm-up walk, "
-        f"one fresh process per cell, least of {runs}; a kept model weighs {per_model_kb:.1f} KB"
+        f"one fresh process per cell, least of {runs}; a kept model weighs {per_model_kb:.2f} KB"
     )
     return result
 

@@ -12,6 +12,7 @@ from modelreg import _plugins
 pytest_plugins = ["pytester"]
 
 TOY_DIR = Path(__file__).parent / "toy"
+ACME_DIR = Path(__file__).parent / "acme"
 
 
 def install_entry_points(
@@ -83,3 +84,13 @@ def fake_keyring() -> Iterator[dict[tuple[str, str], str]]:
     keyring.set_keyring(MemoryKeyring())  # type: ignore[no-untyped-call]
     yield entries
     keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
+
+
+@pytest.fixture
+def acme(plugin_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The cursor-paged Acme provider (docs/plugins.md's second example), installed through an entry point."""
+    monkeypatch.syspath_prepend(str(ACME_DIR))
+    install_entry_points(plugin_path, "modelreg-acme", {"acme": "modelreg_acme"})
+    monkeypatch.setenv("ACME_KEY", "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("ACME_REGION", "westeurope")
+    return plugin_path

@@ -1,16 +1,19 @@
 """Wire conversion for Scriptix, in one place: JSON bodies to records on an explicit cattrs converter.
 
 ``configure_converter(converter)`` registers one hand-written structure hook per record (and
-unstructures timestamps the way Scriptix writes them). The model hook is one flat function that
-fills the records through builders generated from their fields (``modelreg.provider.record_builder``), which keeps
-normalizing a page of models at about a third of ``json.loads``'s speed. A body that is not the
-documented shape raises ``ProtocolError`` naming the field, never ``KeyError``/``TypeError``.
+unstructures timestamps the way Scriptix writes them). Models are read by one flat loop per page
+(``_models``): each key layout is planned once and each model read by position, the records are
+filled through their plain slot bases (``modelreg.provider.RecordSlots``), and ``raw`` is a
+``RawModel`` rebuilt from the typed fields whenever they hold everything the answer said (see
+``_raw``). A body that is not the documented shape raises ``ProtocolError`` naming the field,
+never ``KeyError``/``TypeError``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -20,12 +23,16 @@ import httpx
 from modelreg import Model, ModelStatus, Page
 from modelreg.errors import ProtocolError
 from modelreg.provider import excerpt, parse_timestamp, read_json, record_builder
+from modelreg_scriptix._raw import FIELDS, KNOWN, METRICS_KEYS, RawModel
 from modelreg_scriptix._records import (
     STATUS_BY_CODE,
+    STATUS_MESSAGES,
     ScriptixDetails,
     TrainingData,
     TrainingDataUpload,
     TrainingMetrics,
+    _DetailsSlots,
+    _MetricsSlots,
 )
 
 PROVIDER = "scriptix"
@@ -124,7 +131,7 @@ def _guard(response: httpx.Response, parse: Callable[[], T]) -> T:
 def _page(body: Any, number: int, page_size: int) -> Page[Model]:
     if type(body) is not dict or type(body.get("result")) is not list:
         raise Malformed("a listing needs an object with a 'result' array")
-    items = tuple([_model(item) for item in body["result"]])
+    items = tuple(_models(body["result"]))
     total = body.get("total_results")
     if total is not None and (type(total) is not int or total < 0):
         raise Malformed(f"'total_results' must be a non-negative integer, got {total!r}")
@@ -134,80 +141,168 @@ def _page(body: Any, number: int, page_size: int) -> Page[Model]:
     return Page(items=items, page=number, page_size=page_size, total=total, has_more=has_more and bool(items))
 
 
-def _model(data: Any) -> Model:
-    # One flat function with the checks inlined: it runs for every model of a page, and function
-    # calls are most of what normalizing costs beyond json.loads.
-    if type(data) is not dict:
-        raise Malformed(f"a model must be a JSON object, got {type(data).__name__}")
-    get = data.get
-    name, model_id, code, description = get("name"), get("id"), get("training_status"), get("description")
-    model_key, language, base_model, message = (
-        get("model_key"),
-        get("language"),
-        get("base_model"),
-        get("status_message"),
-    )
-    if type(name) is not str or (
-        (description is not None and type(description) is not str)
-        or (model_key is not None and type(model_key) is not str)
-        or (language is not None and type(language) is not str)
-        or (base_model is not None and type(base_model) is not str)
-        or (message is not None and type(message) is not str)
-    ):
-        raise _not_text(data)
-    created, updated = get("created_at"), get("updated_at")
-    started, finished = get("started_training_at"), get("finished_training_at")
-    try:
-        # Every documented timestamp carries an offset ("Z"): parsed in C, and aware already.
-        created = None if created is None else _fromisoformat(created)
-        updated = None if updated is None else _fromisoformat(updated)
-        started = None if started is None else _fromisoformat(started)
-        finished = None if finished is None else _fromisoformat(finished)
-        if not (
-            (created is None or created.tzinfo is not None)
-            and (updated is None or updated.tzinfo is not None)
-            and (started is None or started.tzinfo is not None)
-            and (finished is None or finished.tzinfo is not None)
+def _models(items: Iterable[Any]) -> list[Model]:
+    """Models from their JSON objects, in one loop (one call per page rather than per model)."""
+    found: list[Model] = []
+    append, shared = found.append, _VOCABULARY.get
+    for data in items:
+        # One flat loop with the checks inlined: it runs for every model of a page, and each Python
+        # operation here costs about as much as decoding a field of the JSON.
+        if type(data) is not dict:
+            if type(data) is not RawModel:
+                raise Malformed(f"a model must be a JSON object, got {type(data).__name__}")
+            data = data.to_dict()
+        # A listing has a few key layouts (one per training state): each is planned once, and each
+        # model is then read by position, in one call.
+        keys = tuple(data)
+        plan = _plans.get(keys)
+        if plan is None:
+            plan = _plan(keys)
+        (
+            model_id,
+            name,
+            description,
+            model_key,
+            language,
+            base_model,
+            code,
+            message,
+            progress,
+            created_text,
+            updated_text,
+            started_text,
+            finished_text,
+            metrics,
+            error,
+        ) = plan[1]((*data.values(), None))
+        # ``exact``: the typed fields give the answer back as it came (see _raw), so its dict need not
+        # be kept. Any value they would not give back exactly clears it.
+        exact = plan[2]
+        if type(name) is not str or (
+            (description is not None and type(description) is not str)
+            or (model_key is not None and type(model_key) is not str)
+            or (language is not None and type(language) is not str)
+            or (base_model is not None and type(base_model) is not str)
+            or (message is not None and type(message) is not str)
         ):
-            raise ValueError("a timestamp without an offset")
-    except (TypeError, ValueError):
-        created, updated = _timestamp(get("created_at"), "created_at"), _timestamp(get("updated_at"), "updated_at")
-        started = _timestamp(get("started_training_at"), "started_training_at")
-        finished = _timestamp(get("finished_training_at"), "finished_training_at")
-    progress = get("training_progress")
-    if progress is not None and type(progress) is not int:
-        if type(progress) is not float or not math.isfinite(progress):
-            raise Malformed(f"'training_progress' must be a finite number, got {progress!r}")
-        progress = round(progress)
-    if type(code) is int:
-        status = STATUS_BY_CODE.get(code, _UNKNOWN)
-    else:
-        code, status = None, _UNKNOWN
-    metrics, error = get("training_metrics"), get("error")
-    details = _new_details(
-        model_key,
-        language,
-        base_model,
-        code,
-        message,
-        progress,
-        started,
-        finished,
-        None if metrics is None else _metrics(metrics),
-        None if error is None else _error_text(error),
-    )
-    model: Model = _new_model(
-        PROVIDER,
-        str(model_id) if type(model_id) is int else _id(model_id, "model"),
-        name,
-        description,
-        status,
-        created,
-        updated,
-        details,
-        data,
-    )
-    return model
+            raise _not_text(data)
+        # The same few status messages recur in every page: a kept model holds the one shared copy
+        # of a documented message rather than its own (the longest text most models have).
+        message = shared(message, message)
+        try:
+            # Every documented timestamp carries an offset ("Z"): parsed in C, and aware already.
+            # A model never changed since training ended (or since it was made) has one time twice.
+            created = None if created_text is None else _fromisoformat(created_text)
+            started = None if started_text is None else _fromisoformat(started_text)
+            finished = None if finished_text is None else _fromisoformat(finished_text)
+            if updated_text is None:
+                updated = None
+            elif updated_text == finished_text:
+                updated = finished
+            elif updated_text == created_text:
+                updated = created
+            else:
+                updated = _fromisoformat(updated_text)
+            # Scriptix's own form, YYYY-MM-DDTHH:MM:SSZ, is written back exactly from the datetime:
+            # fromisoformat took only ASCII digits, and this layout leaves no other reading of them.
+            if not (
+                exact
+                and (created_text is None or created_text[7::3] == "-T::Z")
+                and (started_text is None or started_text[7::3] == "-T::Z")
+                and (finished_text is None or finished_text[7::3] == "-T::Z")
+                and (updated_text is None or updated is finished or updated is created or updated_text[7::3] == "-T::Z")
+            ):
+                exact = False
+                if not (
+                    (created is None or created.tzinfo is not None)
+                    and (updated is None or updated.tzinfo is not None)
+                    and (started is None or started.tzinfo is not None)
+                    and (finished is None or finished.tzinfo is not None)
+                ):
+                    raise ValueError("a timestamp without an offset")
+        except (TypeError, ValueError):
+            exact = False
+            created, updated = _timestamp(created_text, "created_at"), _timestamp(updated_text, "updated_at")
+            started = _timestamp(started_text, "started_training_at")
+            finished = _timestamp(finished_text, "finished_training_at")
+        if progress is not None and type(progress) is not int:
+            if type(progress) is not float or not math.isfinite(progress):
+                raise Malformed(f"'training_progress' must be a finite number, got {progress!r}")
+            progress, exact = round(progress), False
+        if type(code) is int:
+            status = STATUS_BY_CODE.get(code, _UNKNOWN)
+        else:
+            exact = exact and code is None
+            code, status = None, _UNKNOWN
+        if metrics is not None:
+            if type(metrics) is not dict:
+                raise Malformed(f"training_metrics must be a JSON object, got {type(metrics).__name__}")
+            rate, gain = metrics.get("word_error_rate"), metrics.get("accuracy_improvement")
+            if type(rate) is float and type(gain) is float:
+                exact = exact and tuple(metrics) == METRICS_KEYS
+            else:
+                exact = (
+                    exact
+                    and tuple(metrics) == METRICS_KEYS
+                    and (rate is None or type(rate) is float)
+                    and (gain is None or type(gain) is float)
+                )
+                rate, gain = _number(rate, "word_error_rate"), _number(gain, "accuracy_improvement")
+            filled: Any = _MetricsSlots()  # becomes a TrainingMetrics below
+            filled.word_error_rate, filled.accuracy_improvement = rate, gain
+            filled.__class__ = TrainingMetrics
+            metrics = filled
+        if error is not None and type(error) is not str:
+            error, exact = _error_text(error), False
+        # Filled as record_builder would fill them, without a call per record (see _records).
+        details: Any = _DetailsSlots()  # becomes a ScriptixDetails below
+        details.model_key, details.language, details.base_model = model_key, language, base_model
+        details.training_status, details.status_message, details.training_progress = code, message, progress
+        details.started_training_at, details.finished_training_at = started, finished
+        details.training_metrics, details.error = metrics, error
+        details.__class__ = ScriptixDetails
+        if type(model_id) is int:
+            model_id = str(model_id)
+        else:
+            model_id, exact = _id(model_id, "model"), False
+        if exact:
+            # Filled here rather than through RawModel.__init__: a call less per model.
+            raw = _new(RawModel)
+            raw._keys, raw._id, raw._name, raw._description = plan[0], model_id, name, description
+            raw._created, raw._updated, raw._details = created, updated, details
+        else:
+            raw = data
+        append(_new_model(PROVIDER, model_id, name, description, status, created, updated, details, raw))
+    return found
+
+
+def _model(data: Any) -> Model:
+    """One model from its JSON object."""
+    return _models((data,))[0]
+
+
+Plan = tuple[tuple[str, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]], bool]
+"""A key layout, the picker of ``FIELDS`` from its values (and a final None), and whether RawModel covers it."""
+_plans: dict[tuple[str, ...], Plan] = {}
+_PLAN_LIMIT = 64
+
+
+def _plan(keys: tuple[str, ...]) -> Plan:
+    """How to read a model with the keys ``keys`` (remembered for the next ones, up to a limit)."""
+    where = {key: index for index, key in enumerate(keys)}
+    pick = operator.itemgetter(*(where.get(field, len(keys)) for field in FIELDS))
+    plan = (keys, pick, KNOWN.issuperset(keys))
+    if len(_plans) < _PLAN_LIMIT:
+        _plans[keys] = plan
+    return plan
+
+
+_new = object.__new__
+_VOCABULARY: dict[str | None, str | None] = {text: text for text in STATUS_MESSAGES}
+"""The documented status messages, each one string object that every model shares."""
+# _models fills details and metrics in place, as record_builder would: only while it may.
+if not (_DetailsSlots.fills(ScriptixDetails) and _MetricsSlots.fills(TrainingMetrics)):
+    raise TypeError("ScriptixDetails and TrainingMetrics must stay plain records over their slot bases")
 
 
 def _details(data: Any) -> ScriptixDetails:
@@ -241,21 +336,6 @@ def _metrics(value: Any) -> TrainingMetrics:
 # Argument orders of the builders, as the calls above pass them.
 _new_model = record_builder(
     Model, ("provider", "id", "name", "description", "status", "created_at", "updated_at", "details", "raw")
-)
-_new_details = record_builder(
-    ScriptixDetails,
-    (
-        "model_key",
-        "language",
-        "base_model",
-        "training_status",
-        "status_message",
-        "training_progress",
-        "started_training_at",
-        "finished_training_at",
-        "training_metrics",
-        "error",
-    ),
 )
 _new_metrics = record_builder(TrainingMetrics, ("word_error_rate", "accuracy_improvement"))
 

@@ -78,6 +78,7 @@ class ScriptixProvider(Provider):
     update_fields = UPDATE_FIELDS
     field_types: ClassVar[Mapping[str, type]] = dict.fromkeys((*CREATE_FIELDS, *FILTERS), str)
     natural_key = ("name", "language", "base_model")
+    create_defaults: ClassVar[Mapping[str, Any]] = {"base_model": "general"}
     extra_operations = (
         "upload_training_data",
         "training_data",
@@ -189,14 +190,6 @@ class ScriptixProvider(Provider):
                 first=model,
             )
         )
-
-    def created_key(self, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """The natural key of a create: name, language and base_model (``general`` when not given)."""
-        return {
-            "name": fields.get("name"),
-            "language": fields.get("language"),
-            "base_model": fields.get("base_model") or "general",
-        }
 
     def find_created(self, fields: Mapping[str, Any]) -> Flow[list[Model]]:
         """Models with the create's natural key: same name, language and base_model (default general)."""

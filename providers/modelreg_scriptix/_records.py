@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from modelreg import ModelStatus
+from modelreg.provider import RecordSlots
 
 LANGUAGES: tuple[str, ...] = (
     # European
@@ -24,6 +25,15 @@ LANGUAGES: tuple[str, ...] = (
 
 BASE_MODELS: tuple[str, ...] = ("general", "medical", "legal", "technical")
 """The base model types a custom model starts from; ``general`` is the default."""
+
+STATUS_MESSAGES: tuple[str, ...] = (
+    "Model created. Upload training data to begin.",
+    "Data uploaded. Ready to start training.",
+    "Training started successfully",
+    "Training in progress...",
+    "Training completed successfully",
+)
+"""The ``status_message`` texts the docs show, one per step of a model's life."""
 
 DATA_KINDS: tuple[str, ...] = ("train", "test")
 """The kinds of training data an upload declares in its ``type`` field."""
@@ -47,18 +57,38 @@ NAME_MAX = 200
 DESCRIPTION_MAX = 1000
 
 
-# Dict classes rather than slotted ones: the codec fills one __dict__ per record, which is faster
-# than filling ten slots (see modelreg.provider.record_builder).
-@attrs.frozen(slots=False)
-class TrainingMetrics:
+# Slotted records whose slots live in plain bases: a kept model's details weigh a third of a dict
+# class's, and the codec fills them at C speed (see modelreg.provider.record_builder).
+class _MetricsSlots(RecordSlots):
+    __slots__ = ("__weakref__", "accuracy_improvement", "word_error_rate")
+
+
+class _DetailsSlots(RecordSlots):
+    __slots__ = (
+        "__weakref__",
+        "base_model",
+        "error",
+        "finished_training_at",
+        "language",
+        "model_key",
+        "started_training_at",
+        "status_message",
+        "training_metrics",
+        "training_progress",
+        "training_status",
+    )
+
+
+@attrs.frozen
+class TrainingMetrics(_MetricsSlots):
     """The quality figures of a trained model (units not stated by Scriptix; percentages in its samples)."""
 
     word_error_rate: float | None = None
     accuracy_improvement: float | None = None
 
 
-@attrs.frozen(kw_only=True, slots=False)
-class ScriptixDetails:
+@attrs.frozen(kw_only=True)
+class ScriptixDetails(_DetailsSlots):
     """Every documented Scriptix model field that ``Model`` does not already hold, typed."""
 
     model_key: str | None = None

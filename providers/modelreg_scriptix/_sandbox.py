@@ -44,26 +44,18 @@ class ScriptixSandbox(TrainingRoutes):
                 400, {"error": "Bad Request", "message": "Invalid query parameters", "details": details}
             )
         assert page is not None and per_page is not None
-        # One scan per request. Only a model in training (status 3) can change as the clock runs,
-        # and its progress is computed from its job, so refreshing it later gives the same answer:
-        # models are refreshed before filtering only when the status filter needs it, else only
-        # those of the page.
-        matching = self.store.scan("models")
-        wanted = [(key, params[key]) for key in ("language", "base_model") if key in params]
+        # The store's indexes answer in time proportional to the page, whatever the number of
+        # models. Only a model in training (status 3) changes as the clock runs: before a status
+        # filter, the models in training are brought up to the clock's time, so that those whose
+        # training ended count where they now belong; the page's models are brought up to date.
+        where: dict[str, Any] = {key: params[key] for key in ("language", "base_model") if key in params}
         if status is not None:
-            refresh = self.refresh
-            matching = [
-                doc
-                for doc in matching
-                if (refresh(doc) if doc["training_status"] == 3 else doc)["training_status"] == status
-                and all(doc.get(k) == v for k, v in wanted)
-            ]
-        elif wanted:
-            matching = [doc for doc in matching if all(doc.get(k) == v for k, v in wanted)]
-        items = matching[(page - 1) * per_page : page * per_page]
-        if status is None:
-            items = [self.refresh(doc) if doc.get("training_status") == 3 else doc for doc in items]
-        return self.json_response(200, {"count": len(items), "total_results": len(matching), "result": items})
+            self.settle_trainings()
+            where["training_status"] = status
+        total = self.store.count("models", where)
+        items = self.store.select("models", where, (page - 1) * per_page, page * per_page)
+        items = [self.refresh(doc) if doc.get("training_status") == 3 else doc for doc in items]
+        return self.json_response(200, {"count": len(items), "total_results": total, "result": items})
 
     @route("POST", MODELS, operation="create")
     def create_model(self, request: httpx.Request) -> httpx.Response:
@@ -74,7 +66,7 @@ class ScriptixSandbox(TrainingRoutes):
         details = self._field_errors(body, creating=True)
         if details:
             return self.validation_error(details)
-        count = len(self.store.scan("models"))
+        count = self.store.count("models")
         if self.model_limit is not None and count >= self.model_limit:
             return self.json_response(
                 402,

@@ -198,6 +198,11 @@ class ScriptixSandboxBase(Sandbox):
         self.store.delete("training", key)
         return doc
 
+    def settle_trainings(self) -> None:
+        """Bring every model in training up to the clock's time (those whose training ended change status)."""
+        for doc in self.store.select("models", {"training_status": 3}):
+            self.refresh(doc)
+
     def start_training(self, doc: dict[str, Any]) -> dict[str, Any]:
         """Move a ready model to status 3 and schedule its outcome (planned failure, or the failure rate)."""
         key = str(doc["id"])

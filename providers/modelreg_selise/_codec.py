@@ -19,6 +19,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from modelreg import Model
 from modelreg.errors import ProtocolError
 from modelreg.provider import excerpt, record_builder
+from modelreg_selise._raw import RawDocument
 from modelreg_selise._records import AgentModel, CatalogueEntry, NewModel, SeliseDetails, Validation
 from modelreg_selise._status import UNREADABLE, mask_key, model_status, validation_kind
 from modelreg_selise._wire import (
@@ -36,7 +37,7 @@ from modelreg_selise._wire import (
     mapping,
     number,
     pick,
-    resolve,
+    read,
     strings,
     text,
     timestamp,
@@ -102,6 +103,7 @@ def _text(value: Any, field: str) -> str | None:
 def _structure_model(raw: Any, _: Any) -> Model:
     if not isinstance(raw, dict) and not isinstance(raw, Mapping):
         raise BadField("model", raw, "an object")
+    layout, values, row = read(raw, _MODEL_FIELDS)
     (
         model_id,
         name,
@@ -128,7 +130,7 @@ def _structure_model(raw: Any, _: Any) -> Model:
         headers,
         validated,
         masked,
-    ) = resolve(raw, _MODEL_FIELDS)
+    ) = row
     if model_id.__class__ is not str:
         if isinstance(model_id, Mapping) and "$oid" in model_id:
             model_id = model_id["$oid"]
@@ -203,13 +205,17 @@ def _structure_model(raw: Any, _: Any) -> Model:
         validated_at,
     )
     status = model_status(UNREADABLE if active_value is not None and active is None else active, validation)
+    # raw as received, without the dict: its values against the layout every model like it shares.
+    kept = _new_raw(RawDocument)
+    kept._layout, kept._values = layout, values
     model: Model = _new_model(
-        PROVIDER, model_id, name or model_name or model_id, description, status, created_at, updated_at, details, raw
+        PROVIDER, model_id, name or model_name or model_id, description, status, created_at, updated_at, details, kept
     )
     return model
 
 
 # Builders of the records above, filled without attrs' per-field setattr (see modelreg.provider.record_builder).
+_new_raw = object.__new__
 _new_details = record_builder(SeliseDetails, tuple(field.name for field in attrs.fields(SeliseDetails)))
 _new_model = record_builder(
     Model, ("provider", "id", "name", "description", "status", "created_at", "updated_at", "details", "raw")

@@ -33,8 +33,21 @@ class SeliseProvider(Provider):
     default_base_url = "https://api.seliseblocks.com"
     base_url_env = "SELISE_BASE_URL"
     settings = (
-        Setting("blocks_key", env="SELISE_BLOCKS_KEY", secret=True, required=True, help="the project's X-Blocks-Key"),
-        Setting("project_key", env="SELISE_PROJECT_KEY", secret=True, help="project key (default: the blocks key)"),
+        Setting(
+            "blocks_key",
+            env="SELISE_BLOCKS_KEY",
+            secret=True,
+            required=True,
+            help="the project's X-Blocks-Key",
+            header="x-blocks-key",
+        ),
+        Setting(
+            "project_key",
+            env="SELISE_PROJECT_KEY",
+            secret=True,
+            help="project key (default: the blocks key)",
+            query="project_key",
+        ),
         Setting("access_token", env="SELISE_ACCESS_TOKEN", secret=True, help="a bearer access token"),
         Setting("client_id", env="SELISE_CLIENT_ID", secret=True, help="OAuth client id (with client_secret)"),
         Setting("client_secret", env="SELISE_CLIENT_SECRET", secret=True, help="OAuth client secret"),
@@ -48,6 +61,7 @@ class SeliseProvider(Provider):
     update_fields = ()
     field_types: ClassVar[Mapping[str, type]] = _validation.FIELD_TYPES
     natural_key = ("display_name", "model_name", "vendor")
+    secret_fields = _validation.SECRET_FIELDS
     extra_operations = ("agent_models", "catalogue", "upsert_catalogue", "activate", "deactivate")
 
     def __init__(self, config: Config) -> None:
@@ -254,6 +268,16 @@ class SeliseProvider(Provider):
                     break
         except ModelRegError as exc:
             raise _hide(exc, new.api_key) from None
+        return found
+
+    @classmethod
+    def current_fields(cls, model: Model) -> dict[str, Any]:
+        """The create fields a model has, under every name ``create`` accepts (``display_name`` is ``name``)."""
+        found = super().current_fields(model)
+        found["display_name"] = model.name
+        for wire, name in _validation.ALIASES.items():
+            if name in found:
+                found[wire] = found[name]
         return found
 
     # -- provider-only operations ------------------------------------------------------------

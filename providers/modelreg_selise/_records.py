@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 
+from modelreg.provider import RecordSlots
+
 VENDORS = (
     "openai",
     "azure",
@@ -38,9 +40,35 @@ def _keys_only(value: Mapping[str, Any]) -> str:
     return "{" + ", ".join(f"{key!r}: ***" for key in value) + "}"
 
 
+class _DetailsSlots(RecordSlots):
+    # The slots of SeliseDetails, in a plain base: the codec fills them at C speed (see
+    # modelreg.provider.record_builder).
+    __slots__ = (
+        "__weakref__",
+        "api_key_masked",
+        "api_version",
+        "base_url",
+        "custom_headers",
+        "custom_parameters",
+        "default_temperature",
+        "deployment_name",
+        "is_active",
+        "max_tokens",
+        "model_name",
+        "model_type",
+        "openai_organization_id",
+        "openai_project_id",
+        "service_platform",
+        "validated_at",
+        "validation_status",
+        "vendor",
+        "version",
+    )
+
+
 # Not kw_only: the codec builds one per model positionally, which is markedly faster.
 @attrs.frozen
-class SeliseDetails:
+class SeliseDetails(_DetailsSlots):
     """Every documented field of a SELISE AI model configuration, typed (``Model.details``)."""
 
     vendor: str | None = None

@@ -155,8 +155,7 @@ class SeliseSandbox(Sandbox):
     @route("POST", "/models", operation="redirect")
     def redirect(self, request: httpx.Request) -> httpx.Response:
         """FastAPI's 307 from ``/models`` to ``/models/``."""
-        location = request.url.copy_with(path="/models/")
-        return httpx.Response(307, headers={"location": str(location)})
+        return httpx.Response(307, headers={"location": self.link(request, "/models/")})
 
     @route("GET", "/models/", operation="list")
     def list_models(self, request: httpx.Request) -> httpx.Response:
@@ -164,21 +163,28 @@ class SeliseSandbox(Sandbox):
         query, errors = rules.check_query(request.url.params, self.echo_input)
         if errors:
             return self._unprocessable(errors)
-        project = self._project(request)
-        search = (query["search"] or "").lower()
-        found = [
-            doc
-            for doc in self.store.scan(MODELS)
-            if doc["project_key"] == project
-            and query["provider"] in (None, doc["provider"])
-            and query["model_type"] in (None, doc["model_type"])
-            and query["status"] in (None, doc["validation_status"])
-            and query["is_active"] in (None, doc["IsActive"])
-            and (not search or search in f"{doc['display_name']}\n{doc.get('description') or ''}".lower())
-        ]
+        # The store's indexes answer in time proportional to the page; only a text search reads
+        # every model that the other filters leave (a substring has no index).
+        where: dict[str, Any] = {"project_key": self._project(request)}
+        for param, field in (("provider", "provider"), ("model_type", "model_type"), ("status", "validation_status")):
+            if query[param] is not None:
+                where[field] = query[param]
+        if query["is_active"] is not None:
+            where["IsActive"] = query["is_active"]
         page, size = query["page"], query["page_size"]
-        items = [self.view(doc) for doc in found[(page - 1) * size : page * size]]
-        return self.json_response(200, {"items": items, "total": len(found), "page": page, "page_size": size})
+        search = (query["search"] or "").lower()
+        if search:
+            found = [
+                doc
+                for doc in self.store.select(MODELS, where)
+                if search in f"{doc['display_name']}\n{doc.get('description') or ''}".lower()
+            ]
+            total, docs = len(found), found[(page - 1) * size : page * size]
+        else:
+            total = self.store.count(MODELS, where)
+            docs = self.store.select(MODELS, where, (page - 1) * size, page * size)
+        items = [self.view(doc) for doc in docs]
+        return self.json_response(200, {"items": items, "total": total, "page": page, "page_size": size})
 
     @route("POST", "/models/", operation="create")
     def create_model(self, request: httpx.Request) -> httpx.Response:
@@ -224,7 +230,7 @@ class SeliseSandbox(Sandbox):
             return self.error_response(
                 409, f"Model is in use by {len(doc['_agents'])} active agent(s) and cannot be deleted"
             )
-        if sum(1 for other in self.store.scan(MODELS) if other["project_key"] == project) == 1:
+        if self.store.count(MODELS, {"project_key": project}) == 1:
             return self.error_response(409, "Cannot delete the last model of the project; add another model first")
         if doc["_locked"]:
             failure = {"code": "MODEL_LOCKED", "message": doc["_locked"]}
@@ -278,8 +284,8 @@ class SeliseSandbox(Sandbox):
                 "supports_function_calling": doc["model_type"] == "chat",
                 "description": doc.get("description"),
             }
-            for doc in self.store.scan(MODELS)
-            if doc["project_key"] == project and doc["IsActive"] and doc["validation_status"] == "valid"
+            for doc in self.store.select(MODELS, {"project_key": project, "validation_status": "valid"})
+            if doc["IsActive"]
         ]
         return self.json_response(200, [*rules.PLATFORM_AGENT_MODELS, *own])
 
@@ -325,7 +331,7 @@ class SeliseSandbox(Sandbox):
             return self.json_response(
                 400, {"error": "invalid_request", "error_description": "client_id and client_secret are required"}
             )
-        registered = self.store.scan(CLIENTS)
+        registered = self.store.count(CLIENTS)
         known = self.store.get(CLIENTS, client_id)
         if registered and (known is None or not secrets.compare_digest(known["secret"], client_secret)):
             return self.json_response(

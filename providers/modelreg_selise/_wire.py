@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from modelreg_selise._raw import Layout
+
 _FOLDED: dict[str, str] = {}
 _FOLD_CACHE_LIMIT = 4096
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -54,20 +56,25 @@ def fold(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 Fields = tuple[tuple[str, tuple[str, ...]], ...]
 """Field names with their folded aliases, in order of preference."""
-Plan = tuple[Callable[[Any], Any], tuple[tuple[int, tuple[int, ...]], ...]]
-"""How to read one key layout: a picker over the document's values, and multi-spelling fields."""
+Plan = tuple[Callable[[Any], Any], tuple[tuple[int, tuple[int, ...]], ...], Layout]
+"""How to read one key layout: a picker over the document's values, multi-spelling fields, the layout."""
 _PLANS: dict[tuple[int, tuple[Any, ...]], Plan] = {}
 _LAST: dict[int, tuple[tuple[Any, ...], Plan]] = {}
 _PLAN_CACHE_LIMIT = 256
 
 
 def resolve(doc: Mapping[str, Any], fields: Fields) -> tuple[Any, ...]:
-    """The value of each of ``fields`` (two or more) in ``doc``, in order, under any spelling.
+    """The value of each of ``fields`` (two or more) in ``doc``, in order, under any spelling (see ``read``)."""
+    return read(doc, fields)[2]
+
+
+def read(doc: Mapping[str, Any], fields: Fields) -> tuple[Layout, tuple[Any, ...], tuple[Any, ...]]:
+    """``doc``'s key layout (one object for every document like it), its values (then a None), and ``fields``' values.
 
     None stands for absent or null. The documents of one answer share one key layout, so the
     alias lookup is planned once per layout and each document is then read by position: one
     comparison of its keys with the last layout seen (identical key objects within one
-    ``json.loads``) and one ``itemgetter`` call over its values.
+    decoded answer) and one ``itemgetter`` call over its values.
     """
     keys = tuple(doc)
     last = _LAST.get(id(fields))
@@ -76,15 +83,15 @@ def resolve(doc: Mapping[str, Any], fields: Fields) -> tuple[Any, ...]:
     else:
         plan = _PLANS.get((id(fields), keys)) or _plan(keys, fields)
         _LAST[id(fields)] = (keys, plan)
-    picker, several = plan
+    picker, several, layout = plan
     values = (*doc.values(), None)
     row: tuple[Any, ...] = picker(values)
     if not several:
-        return row
+        return layout, values, row
     found = list(row)
     for index, positions in several:
         found[index] = next((values[i] for i in positions if values[i] is not None), None)
-    return tuple(found)
+    return layout, values, tuple(found)
 
 
 def _plan(keys: tuple[Any, ...], fields: Fields) -> Plan:
@@ -98,7 +105,7 @@ def _plan(keys: tuple[Any, ...], fields: Fields) -> Plan:
         picks.append(positions[0] if len(positions) == 1 else -1)  # -1: the None after the values
         if len(positions) > 1:
             several.append((index, positions))
-    plan: Plan = (operator.itemgetter(*picks), tuple(several))
+    plan: Plan = (operator.itemgetter(*picks), tuple(several), Layout(keys))
     if len(_PLANS) < _PLAN_CACHE_LIMIT:
         _PLANS[(id(fields), keys)] = plan
     return plan

@@ -17,6 +17,7 @@ from modelreg._registry_base import BaseRegistry
 from modelreg.provider import Flow
 
 T = TypeVar("T")
+R = TypeVar("R", bound="AsyncModelRegistry")
 
 
 class AsyncModelRegistry(BaseRegistry[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
@@ -34,9 +35,11 @@ class AsyncModelRegistry(BaseRegistry[httpx.AsyncClient, Callable[[float], Await
     async def _read(self, fetched: Page[Model] | Held[Page[Model]]) -> Page[Model]:
         return await self.run(resume(fetched)) if isinstance(fetched, Held) else fetched
 
-    async def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
-        """One page of models, as the vendor returns it."""
-        return await self.run(self._list_page_flow(page, page_size, filters))
+    async def list_page(
+        self, page: int = 1, page_size: int | None = None, *, cursor: str | None = None, **filters: Any
+    ) -> Page[Model]:
+        """One page of models, as the vendor returns it; ``cursor=page.next_cursor`` fetches the next one."""
+        return await self.run(self._list_page_flow(page, page_size, filters, cursor))
 
     async def get(self, model_id: str | int) -> Model:
         """One model by id."""
@@ -94,7 +97,7 @@ class AsyncModelRegistry(BaseRegistry[httpx.AsyncClient, Callable[[float], Await
         """Close the HTTP connections."""
         await self._client.aclose()
 
-    async def __aenter__(self) -> AsyncModelRegistry:
+    async def __aenter__(self: R) -> R:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

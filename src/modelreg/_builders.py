@@ -2,9 +2,15 @@
 
 A frozen attrs class's ``__init__`` sets each field through ``object.__setattr__``, which costs
 about as much as all the parsing a vendor model needs. For a class without validators,
-converters or init hooks, the builder fills the instance directly: each slot for a slotted class
-(``modelreg.Model``), one ``__dict__`` for a dict class. Any class that does not qualify gets a
-plain call of the class instead. Public as ``modelreg.provider.record_builder``.
+converters or init hooks, the builder fills the instance directly instead:
+
+- a slotted class whose slots live in a plain base class (see ``RecordSlots``): the builder makes
+  an instance of the base, whose plain attribute stores run at C speed, then gives it the
+  record's class (the two share one memory layout, which ``__class__`` assignment checks);
+- any other slotted class: each slot through its descriptor; a dict class: one ``__dict__``.
+
+Any class that does not qualify gets a plain call of the class instead. Public as
+``modelreg.provider.record_builder`` and ``modelreg.provider.RecordSlots``.
 """
 
 from __future__ import annotations
@@ -13,6 +19,30 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
+
+
+class RecordSlots:
+    """Base of a plain class holding a frozen record's fields as slots, so that builders fill it fast.
+
+    Declare the field names, and ``__weakref__`` as attrs would add it, in the base; the attrs
+    class then reuses those slots and adds none::
+
+        class _PointSlots(RecordSlots):
+            __slots__ = ("x", "y", "__weakref__")
+
+        @attrs.frozen
+        class Point(_PointSlots):
+            x: int
+            y: int
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def fills(cls, record: type[Any]) -> bool:
+        """Whether an instance of this base, every field set, may become a ``record`` (what builders do)."""
+        fields = attrs.fields(record)
+        return _plain(record, fields) and _holder(record, fields) is cls
 
 
 def record_builder(cls: type[Any], names: Sequence[str]) -> Callable[..., Any]:
@@ -29,18 +59,24 @@ def record_builder(cls: type[Any], names: Sequence[str]) -> Callable[..., Any]:
         return lambda *values: cls(**dict(zip(names, values, strict=True)))
     namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_set": object.__setattr__}
     values = {field.name: _value(field, index, names, namespace) for index, field in enumerate(fields)}
-    if "__slots__" in vars(cls):
-        body = []
+    holder = _holder(cls, fields)
+    if holder is not None:
+        namespace["_holder"] = holder
+        # Calling the holder (no __init__ of its own) allocates faster than object.__new__.
+        body = ["    o = _holder()", *(f"    o.{name} = {value}" for name, value in values.items())]
+        body.append("    o.__class__ = _cls")
+    elif "__slots__" in vars(cls):
+        body = ["    o = _new(_cls)"]
         for index, field in enumerate(fields):
             namespace[f"_slot{index}"] = getattr(cls, field.name).__set__
             body.append(f"    _slot{index}(o, {values[field.name]})")
     else:
         # One dict and one call, rather than one call per field.
         items = ", ".join(f"{name!r}: {value}" for name, value in values.items())
-        body = [f"    _set(o, '__dict__', {{{items}}})"]
+        body = ["    o = _new(_cls)", f"    _set(o, '__dict__', {{{items}}})"]
     # The helpers are bound as defaults: local lookups are faster than global ones.
     bound = ", ".join(f"{key}={key}" for key in namespace)
-    source = "\n".join([f"def build({', '.join(names)}, *, {bound}):", "    o = _new(_cls)", *body, "    return o"])
+    source = "\n".join([f"def build({', '.join(names)}, *, {bound}):", *body, "    return o"])
     exec(source, namespace)  # noqa: S102 - source built above from the class's own field names
     builder: Callable[..., Any] = namespace["build"]
     return builder
@@ -72,3 +108,22 @@ def _plain(cls: type[Any], fields: Sequence[attrs.Attribute[Any]]) -> bool:
     if "__slots__" in vars(cls):
         return slots <= {f.name for f in fields} | {"__weakref__"}
     return not slots - {"__weakref__"}
+
+
+def _holder(cls: type[Any], fields: Sequence[attrs.Attribute[Any]]) -> type[Any] | None:
+    """The ``RecordSlots`` base whose instances can become instances of ``cls``, if it has one."""
+    bases = cls.__bases__
+    if len(bases) != 1 or not issubclass(bases[0], RecordSlots) or attrs.has(bases[0]):
+        return None
+    holder = bases[0]
+    if (holder.__setattr__, holder.__init__, holder.__new__) != (object.__setattr__, object.__init__, object.__new__):
+        return None
+    own = set(vars(holder).get("__slots__", ()))
+    if not {f.name for f in fields} <= own or cls.__basicsize__ != holder.__basicsize__:
+        return None  # the record added slots of its own: the layouts differ
+    try:
+        probe = object.__new__(holder)
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return holder

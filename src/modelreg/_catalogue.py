@@ -13,6 +13,7 @@ from typing import Any, Literal, overload
 import attrs
 
 from modelreg._config import missing_settings
+from modelreg._paging import Paging, paging_of
 from modelreg._plugins import provider_class, provider_classes
 from modelreg._records import Limit
 from modelreg.provider import Provider, Setting
@@ -51,6 +52,8 @@ class ProviderInfo:
     """The env vars (or setting names) of required settings the environment does not provide."""
     provider_class: type[Provider] = attrs.field(repr=False)
     """The plugin's class, for tools that build on the provider contract (``modelreg.provider``)."""
+    paging: Paging = Paging.PAGES
+    """How the vendor pages: page numbers, offsets or cursors (``modelreg.provider.Paging``)."""
 
     @property
     def configured(self) -> bool:
@@ -109,4 +112,5 @@ def _info(cls: type[Provider]) -> ProviderInfo:
         base_url_env=cls.base_url_env,
         missing=tuple(missing_settings(cls)),
         provider_class=cls,
+        paging=paging_of(cls),
     )

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
+import urllib.parse
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from modelreg._paging import paging_of
 from modelreg._sources import effective
 from modelreg.errors import ConfigurationError
-from modelreg.provider import Config, Provider
+
+if TYPE_CHECKING:
+    from modelreg.provider import Config, Provider
+
+from modelreg._placeholder import SANDBOX_SECRET
+
+__all__ = ["SANDBOX_SECRET", "check_secure", "missing_settings", "resolve_config"]
 
 
 def resolve_config(
@@ -50,18 +57,60 @@ def resolve_config(
     if missing:
         wanted = "; ".join(f"pass {s.name}=..." + (f" or set {s.env}" if s.env else "") for s in missing)
         raise ConfigurationError(f"{cls.name} needs credentials: {wanted}", provider=cls.name)
+    paging_of(cls)
     url_source = found[-1]
     if url_source.error:
         raise ConfigurationError(url_source.error, provider=cls.name)
-    url = str(url_source.value)
+    url = fill_base_url(cls, str(url_source.value), values)
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(
             f"{cls.name} base_url must start with http:// or https://, got {url!r}", provider=cls.name
         )
     secret_names = frozenset(s.name for s in cls.settings if s.secret)
-    config = Config(cls.name, url.rstrip("/"), values, secret_names)
+    from modelreg.provider import Config  # with httpx: not needed to list missing settings
+
+    secret_params = frozenset(s.query for s in cls.settings if s.secret and s.query)
+    config = Config(cls.name, url.rstrip("/"), values, secret_names, secret_params)
     cls.check_config(config)
     return config
+
+
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+_URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def fill_base_url(cls: type[Provider], url: str, values: Mapping[str, Any]) -> str:
+    """``url`` with each ``{setting}`` placeholder replaced by that setting's value (a region, an account...).
+
+    A value must be a plain URL segment (letters, digits, ``._~-``): one that could change the
+    host or the path, such as ``evil.example/x``, is refused before anything is sent.
+    """
+    known = {setting.name: setting for setting in cls.settings}
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        setting = known.get(name)
+        if setting is None:
+            raise ConfigurationError(
+                f"{cls.name} base URL {url!r} names {{{name}}}, which is none of its settings "
+                f"({', '.join(known) or 'none'})",
+                provider=cls.name,
+            )
+        value = values.get(name)
+        if value is None:
+            how = f"pass {name}=..." + (f" or set {setting.env}" if setting.env else "")
+            raise ConfigurationError(f"{cls.name} needs {name} to build its base URL: {how}", provider=cls.name)
+        text = str(value)
+        if not _URL_SAFE.fullmatch(text):
+            shown = "***" if setting.secret else repr(text)
+            raise ConfigurationError(
+                f"{cls.name} setting {name} goes into the base URL, so it may hold only letters, digits and "
+                f"'._~-'; got {shown}",
+                provider=cls.name,
+            )
+        return text
+
+    return _PLACEHOLDER.sub(fill, url)
 
 
 INSECURE_ENV = "MODELREG_ALLOW_INSECURE"
@@ -70,12 +119,12 @@ INSECURE_ENV = "MODELREG_ALLOW_INSECURE"
 
 def check_secure(config: Config, allow_insecure: bool) -> None:
     """Refuse an ``http://`` base URL to a host that is not loopback, unless the user opted in."""
-    url = httpx.URL(config.base_url)
-    if url.scheme != "http" or _loopback(url.host) or allow_insecure:
+    url = urllib.parse.urlsplit(config.base_url)
+    if url.scheme != "http" or _loopback(url.hostname or "") or allow_insecure:
         return
     if os.environ.get(INSECURE_ENV, "").strip().lower() in ("1", "true", "yes"):
         return
-    shown = str(url.copy_with(query=None))
+    shown = url._replace(query="", fragment="").geturl()
     for secret in config.secrets():
         shown = shown.replace(secret, "***")
     raise ConfigurationError(

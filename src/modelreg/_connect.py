@@ -11,6 +11,7 @@ import attrs
 import httpx
 
 from modelreg._async_registry import AsyncModelRegistry
+from modelreg._binding import registry_class
 from modelreg._config import check_secure, resolve_config
 from modelreg._engine import Engine
 from modelreg._multi import AsyncRegistries, Registries
@@ -21,6 +22,7 @@ from modelreg._registry import ModelRegistry
 from modelreg._retry import RetryPolicy
 from modelreg._sources import missing as unconfigured
 from modelreg._tls import verify_for
+from modelreg._typed import by_provider, by_provider_async
 from modelreg.errors import ConfigurationError
 from modelreg.provider import Provider
 from modelreg.sandbox import MemoryStore, Sandbox, VirtualClock
@@ -125,7 +127,9 @@ def _parts(
     if emulator is not None:
         pacer = Pacer(merged, pace=pace)
     else:
-        pacer = shared_pacer(cls.name, config.base_url, config.secrets(), merged, transport=transport)
+        pacer = shared_pacer(
+            cls.name, config.base_url, config.secrets(), merged, transport=transport, learn=limits is None
+        )
     policy = RetryPolicy(max_retries=max_retries, now=wall)
     engine = Engine(
         provider,
@@ -142,6 +146,7 @@ def _parts(
     return _Parts(provider, engine, pacer, transport, emulator)
 
 
+@by_provider
 def connect(
     provider: str,
     *,
@@ -176,9 +181,11 @@ def connect(
     simulated = parts.simulated()
     # time.sleep is looked up at each wait, so that tests can patch it after connecting.
     sleep = simulated.sleep if simulated else lambda seconds: time.sleep(seconds)
-    return ModelRegistry(*_registry_parts(parts), httpx.Client(**parts.client_options()), sleep)
+    registry = registry_class(type(parts.provider), ModelRegistry)
+    return registry(*_registry_parts(parts), httpx.Client(**parts.client_options()), sleep)
 
 
+@by_provider_async
 def connect_async(
     provider: str,
     *,
@@ -200,7 +207,8 @@ def connect_async(
     parts = _parts(provider, **_options(locals()))
     simulated = parts.simulated()
     sleep = simulated.asleep if simulated else lambda seconds: asyncio.sleep(seconds)
-    return AsyncModelRegistry(*_registry_parts(parts), httpx.AsyncClient(**parts.client_options()), sleep)
+    registry = registry_class(type(parts.provider), AsyncModelRegistry)
+    return registry(*_registry_parts(parts), httpx.AsyncClient(**parts.client_options()), sleep)
 
 
 def _options(arguments: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ authentication, pacing, retries with backoff, deadlines, error mapping, logging 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import time
 from collections.abc import Callable, Generator
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
+from modelreg import _json
 from modelreg._pacing import Pacer
 from modelreg._redact import Redactor
 from modelreg._relay import relay
@@ -119,7 +119,7 @@ class Engine:
         self.clock_skew = clock_skew
         self.max_response_bytes = max_response_bytes
         self._real_time = clock is time.monotonic
-        self.redactor = Redactor(provider.config.secrets())
+        self.redactor = Redactor(provider.config.secrets(), names=provider.config.secret_params)
         # Converted once: a request without a deadline gets these timeouts as they are.
         self._timeout_dict = timeout.as_dict()
 
@@ -200,6 +200,7 @@ class Engine:
             )
             if isinstance(outcome, ModelRegError):
                 raise outcome  # from prepare: nothing was sent
+            self.pacer.observe(outcome)  # a served sandbox says so: then no client-side rate windows
             if logger.isEnabledFor(logging.DEBUG):
                 self._log(request, outcome, attempt, started)
             if idempotent and _unreadable(outcome):
@@ -260,8 +261,12 @@ class Engine:
         if wait > bound:
             name = self.provider.name
             limit = self.pacer.limit(operation)
-            why = f"client-side limit {limit}" if limit is not None and limit.calls else "the server asked to wait"
-            if wait > self.max_wait:
+            # The server's own back-off (a 429's Retry-After) is no client-side limit that limits= could raise.
+            asked = self.pacer.closed_for(operation, now) >= wait or limit is None or not limit.calls
+            why = "the server asked to wait (Retry-After of an earlier 429)" if asked else f"client-side limit {limit}"
+            if wait > self.max_wait and asked:
+                advice = "try again once the server's back-off has passed"
+            elif wait > self.max_wait:
                 advice = "try again later, or pass limits= (and max_wait=) to connect() if your plan allows more"
             else:
                 advice = f"that is past the call's deadline of {self.deadline:g} s; raise deadline= or try later"
@@ -351,7 +356,7 @@ def _unreadable(outcome: httpx.Response | Exception) -> bool:
     if "json" not in outcome.headers.get("content-type", ""):
         return False
     try:
-        outcome.extensions[PARSED_JSON] = (json.loads(outcome.content),)
+        outcome.extensions[PARSED_JSON] = (_json.loads(outcome.content),)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return True
     return False

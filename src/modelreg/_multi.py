@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import builtins
+import os
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from modelreg._async_registry import AsyncModelRegistry
 from modelreg._bulk import BulkOutcome, BulkProgress
-from modelreg._records import Deletion, Issue, Model, parse_ref
+from modelreg._converge import DEFAULT_MAX_WAIT, apply_async, apply_sync, plan_async, plan_sync
+from modelreg._execution import ApplyOutcome, ApplyProgress
+from modelreg._manifest_types import Manifest
+from modelreg._plan import Plan
+from modelreg._records import Deletion, Issue, Model, ModelStatus, parse_ref
 from modelreg._registry import ModelRegistry
 from modelreg.errors import ConfigurationError, ValidationFailed
 
@@ -53,9 +58,16 @@ class _Base(Generic[R]):
         return self[name], model_id
 
     def targets(self, filters: Mapping[str, Any], only: Iterable[str] | None) -> list[R]:
-        """The registries a cross-provider listing asks, given its filters."""
+        """The registries a cross-provider listing asks, given its filters.
+
+        Across every provider (``only`` None), one whose models cannot be in the ``status`` asked
+        for (SELISE has no ``TRAINING``) contributes nothing rather than failing the listing; a
+        provider named in ``only`` is asked all the same, and refuses. The CLI lists the same way.
+        """
         wanted = None if only is None else set(only)
         chosen = [r for n, r in self.registries.items() if wanted is None or n in wanted]
+        if wanted is None and filters.get("status") is not None:
+            chosen = [r for r in chosen if can_have(type(r._provider), r._provider, filters["status"])]
         special = set(filters) - COMMON_FILTERS
         if not special:
             return chosen
@@ -76,6 +88,25 @@ class _Base(Generic[R]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {', '.join(self.registries) or 'none'}>"
+
+
+def can_have(cls: type[Any], provider: Any, status: Any) -> bool:
+    """Whether ``provider``'s models can be in ``status``: False when its filter check refuses that common status.
+
+    Only a ``ModelStatus`` (or its value) is judged here; a vendor's own status word is left to the
+    provider to accept or refuse. The check sends nothing.
+    """
+    try:
+        common = ModelStatus(status)
+    except ValueError:
+        return True
+    if "status" not in cls.filters:
+        return True
+    try:
+        provider.check_filters({"status": common})
+    except ValidationFailed as exc:
+        return not (exc.issues and all(issue.loc[-1:] == ("status",) for issue in exc.issues))
+    return True
 
 
 class Registries(_Base[ModelRegistry]):
@@ -123,6 +154,23 @@ class Registries(_Base[ModelRegistry]):
             outcomes = self[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=spread.report)
             spread.place(name, outcomes)
         return spread.results()
+
+    def plan(
+        self, manifest: Manifest | str | os.PathLike[str], *, prune: bool = False, allow_replace: bool = False
+    ) -> Plan:
+        """What ``apply`` would change so that the providers match ``manifest`` (a ``Manifest`` or a path)."""
+        return plan_sync(self, manifest, prune=prune, allow_replace=allow_replace)
+
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        dry_run: bool = False,
+        progress: ApplyProgress | None = None,
+        max_wait: float = DEFAULT_MAX_WAIT,
+    ) -> builtins.list[ApplyOutcome]:
+        """Run ``plan``: one ``ApplyOutcome`` per action, in order; ``dry_run`` sends nothing."""
+        return apply_sync(self, plan, dry_run=dry_run, progress=progress, max_wait=max_wait)
 
     def close(self) -> None:
         """Close every registry."""
@@ -178,6 +226,23 @@ class AsyncRegistries(_Base[AsyncModelRegistry]):
             outcomes = await self[name].delete_many(ids, dry_run=dry_run, missing_ok=missing_ok, progress=spread.report)
             spread.place(name, outcomes)
         return spread.results()
+
+    async def plan(
+        self, manifest: Manifest | str | os.PathLike[str], *, prune: bool = False, allow_replace: bool = False
+    ) -> Plan:
+        """What ``apply`` would change so that the providers match ``manifest`` (a ``Manifest`` or a path)."""
+        return await plan_async(self, manifest, prune=prune, allow_replace=allow_replace)
+
+    async def apply(
+        self,
+        plan: Plan,
+        *,
+        dry_run: bool = False,
+        progress: ApplyProgress | None = None,
+        max_wait: float = DEFAULT_MAX_WAIT,
+    ) -> builtins.list[ApplyOutcome]:
+        """Run ``plan``: one ``ApplyOutcome`` per action, in order; ``dry_run`` sends nothing."""
+        return await apply_async(self, plan, dry_run=dry_run, progress=progress, max_wait=max_wait)
 
     async def aclose(self) -> None:
         """Close every registry."""

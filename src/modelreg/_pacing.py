@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 
 from modelreg._records import Limit
 from modelreg.errors import ConfigurationError
+from modelreg.sandbox._transport import SANDBOX_HEADER
 
 
 class Bucket:
@@ -133,16 +134,29 @@ class Gate:
 class Pacer:
     """The rate buckets and concurrency caps of one registry, by operation name."""
 
-    def __init__(self, limits: Mapping[str, Limit], *, pace: bool = True) -> None:
+    def __init__(self, limits: Mapping[str, Limit], *, pace: bool = True, learn: bool = False) -> None:
         self.limits = _checked(limits)
         self.pace = pace
         """Whether rate buckets (and 429 back-off) apply; concurrency caps always do."""
+        self._learn = pace and learn
         self._buckets: dict[str, Bucket] = {}
         self._closed_until: dict[str, float] = {}
         self._gates: dict[str, Gate] = {}
         # Each operation's gate (or None when uncapped), looked up once: ``hold`` runs per request.
         self._gate_of: dict[str, Gate | None] = {}
         self._lock = threading.Lock()
+
+    def observe(self, outcome: object) -> None:
+        """Learn from the first answer whether the server is a served modelreg sandbox, and then stop pacing.
+
+        Only a pacer made with ``learn=True`` (a registry given no ``limits=``) learns: against a
+        sandbox it then paces as in process, by the concurrency caps alone. A sandbox says what it
+        is with the ``x-modelreg-sandbox: 1`` header on every answer.
+        """
+        if self._learn and hasattr(outcome, "headers"):
+            self._learn = False
+            if outcome.headers.get(SANDBOX_HEADER) == "1":
+                self.pace = False
 
     def limit(self, operation: str) -> Limit | None:
         """The limit that applies to ``operation`` (its own, else the provider's ``"*"``)."""
@@ -185,6 +199,11 @@ class Pacer:
             if wait <= max_wait and bucket is not None:
                 bucket.spend(start)
             return wait
+
+    def closed_for(self, operation: str, now: float) -> float:
+        """Seconds left of the back-off a server's 429 imposed on ``operation`` (0 when none)."""
+        with self._lock:
+            return max(0.0, self._closed_until.get(operation, now) - now)
 
     def block(self, operation: str, until: float) -> None:
         """After a 429: start no request of ``operation`` before ``until``."""
@@ -259,20 +278,22 @@ def shared_pacer(
     *,
     transport: object = None,
     pace: bool = True,
+    learn: bool = False,
 ) -> Pacer:
     """The ``Pacer`` every live registry of one account (provider, host, credentials, limits) shares.
 
     A registry given its own ``transport`` shares only with registries given that same transport
-    object: a mock or a proxy is a different server as far as limits go.
+    object: a mock or a proxy is a different server as far as limits go. ``learn``: see
+    ``Pacer.observe`` (registries given ``limits=`` share no pacer with those that learn).
     """
     limits = _checked(limits)
     digest = hashlib.sha256("\0".join(secrets).encode()).hexdigest()
     route = None if transport is None else id(transport)
-    key = (provider, base_url, digest, route, tuple(sorted(limits.items(), key=lambda item: item[0])), pace)
+    key = (provider, base_url, digest, route, tuple(sorted(limits.items(), key=lambda item: item[0])), pace, learn)
     with _shared_lock:
         pacer = _shared.get(key)
         if pacer is None:
-            pacer = Pacer(limits, pace=pace)
+            pacer = Pacer(limits, pace=pace, learn=learn)
             _shared[key] = pacer
         return pacer
 

@@ -6,6 +6,8 @@ order. A page fetched ahead runs ``hold_answer(flow)``: it does the I/O only and
 the answer unread; ``resume(held)`` parses it when the caller reaches it, so that a burst of
 answers does not delay sending the next requests behind their parsing (and pages waiting their
 turn stay compact bytes). Both run through the engine: retries, error mapping and redaction.
+An offset vendor's pages are probed ahead without a total; a cursor vendor's are fetched one at
+a time, each with the cursor the page before named (see ``_paging``).
 
 Memory stays bounded: at most ``window`` pages are in flight and two windows buffered, and
 duplicate detection remembers the ids of the last pages only (at least ``REMEMBERED``) — a model
@@ -24,6 +26,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
+from modelreg._paging import CursorTrail, Paging
 from modelreg._records import Model, Page
 from modelreg._relay import forward, relay
 from modelreg.errors import ProtocolError
@@ -65,13 +68,19 @@ def resume(held: Held[T]) -> Flow[T]:
 class Walk:
     """The state of one listing: pages known to exist, ids recently seen, how many yielded."""
 
-    def __init__(self, provider: str, page_size: int, limit: int | None, window: int) -> None:
+    def __init__(
+        self, provider: str, page_size: int, limit: int | None, window: int, paging: Paging = Paging.PAGES
+    ) -> None:
         self.provider = provider
         self.page_size = page_size
         self.limit = limit
         self.window = max(1, window)
         self.yielded = 0
         self.finished = limit == 0
+        self.paging = paging
+        self.cursor: str | None = None
+        """The cursor of the next page of a cursor vendor (see ``_paging``)."""
+        self._trail = CursorTrail(provider) if paging is Paging.CURSOR else None
         self._last_page: int | None = None
         # With a limit, pages past the one that would reach it are never fetched ahead: they
         # may not be needed at all (a shifted page may still call for one more, sequentially).
@@ -88,16 +97,19 @@ class Walk:
         self._stalled = 0
 
     def planned(self, number: int) -> bool:
-        """Whether page ``number`` is known to exist and be needed, so it may be fetched ahead."""
-        return (
-            not self.finished
-            and self._last_page is not None
-            and number <= self._last_page
-            and (self._needed is None or number <= self._needed)
-        )
+        """Whether page ``number`` is known to exist and be needed, so it may be fetched ahead.
+
+        Without a total, an offset vendor's pages are probed ahead anyway (random access is
+        cheap; the first short page ends the walk); a cursor vendor's never are.
+        """
+        if self.finished or self._trail is not None or (self._needed is not None and number > self._needed):
+            return False
+        return number <= self._last_page if self._last_page is not None else self.paging is Paging.OFFSET
 
     def accept(self, page: Page[Model]) -> list[Model]:
         """The models of ``page`` to yield, in order: new ones only, and no more than the limit."""
+        if self._trail is not None:
+            self.cursor = self._trail.follow(page)
         ids = tuple(model.id for model in page.items)
         # The same models again under the same total: the server ignores ``page``. (A changed
         # total means a whole page of models was inserted meanwhile; without a total the two
@@ -105,7 +117,8 @@ class Walk:
         if ids and ids == self._previous and page.total == self._previous_total:
             raise ProtocolError(
                 f"{self.provider} returned page {page.page} with the same models as the page before; "
-                "the server seems to ignore the page parameter, so the listing stops here",
+                f"the server seems to ignore the {'cursor' if self._trail else 'page parameter'}, "
+                "so the listing stops here",
                 provider=self.provider,
             )
         self._previous, self._previous_total = ids, page.total
@@ -116,7 +129,11 @@ class Walk:
         fresh = [model for model in page.items if model.id not in self._seen]
         self._remember(ids)
         self._check_progress(page, ids, fresh)
-        if not page.has_more or not page.items:
+        if self._trail is not None:
+            # A cursor vendor's listing ends where no cursor names a next page (an empty page
+            # with one is a filtered scan going on, and the trail stops a cursor going round).
+            self.finished = self.finished or self.cursor is None
+        elif not page.has_more or not page.items:
             self.finished = True
         if self.limit is not None and self.yielded + len(fresh) >= self.limit:
             fresh = fresh[: self.limit - self.yielded]

@@ -7,17 +7,17 @@ the reason; the others keep working.
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import threading
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pluggy
-
-from modelreg import hookspecs
 from modelreg.errors import ConfigurationError
-from modelreg.provider import Provider
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from modelreg.provider import Provider
 
 ENTRY_POINT_GROUP = "modelreg"
 PLUGINS_ENV = "MODELREG_PLUGINS"
@@ -32,6 +32,11 @@ def plugin_manager() -> pluggy.PluginManager:
     global _manager
     with _lock:
         if _manager is None:
+            # Imported on first use: a program loads its plugins when it first connects.
+            import pluggy
+
+            from modelreg import hookspecs
+
             manager = pluggy.PluginManager("modelreg")
             manager.add_hookspecs(hookspecs)
             _load_entry_points(manager)
@@ -40,6 +45,8 @@ def plugin_manager() -> pluggy.PluginManager:
 
 
 def _load_entry_points(manager: pluggy.PluginManager) -> None:
+    import importlib.metadata
+
     pinned = os.environ.get(PLUGINS_ENV)
     allowed = None if pinned is None else {n.strip() for n in pinned.split(",") if n.strip()}
     # Sorted by name so that which plugin wins a name clash does not depend on directory order.
@@ -84,6 +91,8 @@ def provider_classes() -> dict[str, type[Provider]]:
 
 
 def _add(found: dict[str, type[Provider]], plugin_name: str, cls: Any) -> None:
+    from modelreg.provider import Provider  # with httpx: not needed to list the CLI's commands
+
     if not (isinstance(cls, type) and issubclass(cls, Provider)) or not getattr(cls, "name", ""):
         _skip(plugin_name, f"registered {cls!r}, which is not a named modelreg.provider.Provider subclass")
     elif cls.name in found:

@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from modelreg._builders import RecordSlots
+
 T = TypeVar("T")
 
 
@@ -27,8 +29,25 @@ class ModelStatus(str, enum.Enum):
         return self.value
 
 
+class _ModelSlots(RecordSlots):
+    """Where a ``Model``'s fields live: a plain base lets codecs fill models at C speed (see ``_builders``)."""
+
+    __slots__ = (
+        "__weakref__",
+        "created_at",
+        "description",
+        "details",
+        "id",
+        "name",
+        "provider",
+        "raw",
+        "status",
+        "updated_at",
+    )
+
+
 @attrs.frozen(kw_only=True)
-class Model:
+class Model(_ModelSlots):
     """One custom model at one vendor, normalized; ``details`` and ``raw`` keep the rest."""
 
     provider: str
@@ -51,13 +70,15 @@ class Model:
 
 @attrs.frozen(kw_only=True)
 class Page(Generic[T]):
-    """One page of a listing as the vendor returned it."""
+    """One page of a listing as the vendor returned it; ``next_cursor`` fetches the next one (None: the last)."""
 
     items: tuple[T, ...]
     page: int
     page_size: int
     total: int | None = None
     has_more: bool = False
+    next_cursor: str | None = None
+    """Opaque: pass it as ``reg.list_page(cursor=...)``. Cursor vendors set it; the registry fills it for others."""
 
 
 @attrs.frozen

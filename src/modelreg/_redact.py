@@ -25,18 +25,25 @@ _SECRET_FIELDS = re.compile(rf'(?i)("[\w-]{{0,40}}{_KEY_NAMES}[\w-]{{0,40}}"\s*:
 
 
 class Redactor:
-    """Replaces a fixed set of secret values (and obvious ``key=...`` parameters) with ``***``."""
+    """Replaces a fixed set of secret values, ``names=`` query parameters and obvious ``key=...`` ones with ``***``."""
 
-    def __init__(self, secrets: Iterable[str]) -> None:
+    def __init__(self, secrets: Iterable[str], *, names: Iterable[str] = ()) -> None:
         values = sorted({s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(v) for v in values)) if values else None
-        if self._pattern is not None:
+        # Query parameters that carry a credential by name (a provider's declared ones): masked
+        # whatever their value, even URL-encoded past recognition.
+        params = sorted({n for n in names if n}, key=len, reverse=True)
+        alternatives = "|".join(re.escape(n) for n in params)
+        self._params = re.compile(rf"(?i)((?<![\w-])(?:{alternatives})=)[^&\s#]+") if params else None
+        if self._pattern is not None or self._params is not None:
             _LIVE.add(self)
 
     def text(self, text: str) -> str:
         """``text`` with every secret masked."""
         if self._pattern is not None:
             text = self._pattern.sub(MASK, text)
+        if self._params is not None:
+            text = self._params.sub(lambda m: m.group(1) + MASK, text)
         text = _SECRET_PARAMS.sub(lambda m: m.group(1) + MASK, text)
         return _SECRET_FIELDS.sub(lambda m: m.group(1) + MASK, text)
 

@@ -17,6 +17,7 @@ from modelreg._registry_base import BaseRegistry
 from modelreg.provider import Flow
 
 T = TypeVar("T")
+R = TypeVar("R", bound="ModelRegistry")
 
 
 class ModelRegistry(BaseRegistry[httpx.Client, Callable[[float], None]]):
@@ -38,9 +39,11 @@ class ModelRegistry(BaseRegistry[httpx.Client, Callable[[float], None]]):
     def _read(self, fetched: Page[Model] | Held[Page[Model]]) -> Page[Model]:
         return self.run(resume(fetched)) if isinstance(fetched, Held) else fetched
 
-    def list_page(self, page: int = 1, page_size: int | None = None, **filters: Any) -> Page[Model]:
-        """One page of models, as the vendor returns it."""
-        return self.run(self._list_page_flow(page, page_size, filters))
+    def list_page(
+        self, page: int = 1, page_size: int | None = None, *, cursor: str | None = None, **filters: Any
+    ) -> Page[Model]:
+        """One page of models, as the vendor returns it; ``cursor=page.next_cursor`` fetches the next one."""
+        return self.run(self._list_page_flow(page, page_size, filters, cursor))
 
     def get(self, model_id: str | int) -> Model:
         """One model by id."""
@@ -104,7 +107,7 @@ class ModelRegistry(BaseRegistry[httpx.Client, Callable[[float], None]]):
         """Close the HTTP connections."""
         self._client.close()
 
-    def __enter__(self) -> ModelRegistry:
+    def __enter__(self: R) -> R:
         return self
 
     def __exit__(self, *exc: object) -> None:

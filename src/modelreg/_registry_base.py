@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
+from modelreg._binding import bind
 from modelreg._bulk import BulkDelete, BulkProgress
 from modelreg._engine import Engine
 from modelreg._pacing import Pacer
 from modelreg._pagination import Held, Walk, hold_answer
+from modelreg._paging import checked_start, finished_page, flow_arguments, paging_of
 from modelreg._reconcile import creation, deletion
 from modelreg._records import Deletion, Issue, Model, Page
 from modelreg.errors import ValidationFailed
@@ -27,6 +29,12 @@ SleepT = TypeVar("SleepT")
 
 class BaseRegistry(Generic[ClientT, SleepT]):
     """One provider bound to its engine, pacer and client; builds and checks every flow a registry runs."""
+
+    def __init_subclass__(cls, *, provider: type[Provider] | None = None, **kwargs: Any) -> None:
+        """``class AcmeRegistry(TypedRegistry, provider=AcmeProvider)``: ``connect("acme")`` builds this class."""
+        super().__init_subclass__(**kwargs)
+        if provider is not None:
+            bind(cls, provider)
 
     def __init__(
         self, provider: Provider, engine: Engine, pacer: Pacer, sandbox: Sandbox | None, client: ClientT, sleep: SleepT
@@ -60,17 +68,23 @@ class BaseRegistry(Generic[ClientT, SleepT]):
 
     # -- flows -----------------------------------------------------------------------------
 
-    def _list_page_flow(self, page: int, page_size: int | None, filters: Mapping[str, Any]) -> Flow[Page[Model]]:
+    def _list_page_flow(
+        self, page: int, page_size: int | None, filters: Mapping[str, Any], cursor: str | None = None
+    ) -> Flow[Page[Model]]:
         self._check_page(page)
         size = self._page_size(page_size)
         self._provider.check_filters(filters)
-        return self._provider.list_page(page, size, filters)
+        paging = paging_of(type(self._provider))
+        page = checked_start(paging, page, cursor, self.provider)
+        flow = self._provider.list_page(page, size, filters, **flow_arguments(paging, cursor))
+        return finished_page(flow, paging, cursor, self.provider)
 
     def _fetch_ahead(
         self, walk: Walk, filters: Mapping[str, Any], number: int
     ) -> Flow[Page[Model] | Held[Page[Model]]]:
         """The flow of one page of a walk, stopped at its answer (parsed later by ``resume``)."""
-        return hold_answer(self._provider.list_page(number, walk.page_size, filters))
+        arguments = flow_arguments(walk.paging, walk.cursor)
+        return hold_answer(self._provider.list_page(number, walk.page_size, filters, **arguments))
 
     def _get_flow(self, model_id: str | int) -> Flow[Model]:
         return self._provider.get(str(model_id))
@@ -106,7 +120,8 @@ class BaseRegistry(Generic[ClientT, SleepT]):
             )
         size = self._page_size(page_size, limit, walk=True)
         self._provider.check_filters(filters)
-        return Walk(self.provider, size, limit, self._pacer.concurrency("list") or 4)
+        paging = paging_of(type(self._provider))
+        return Walk(self.provider, size, limit, self._pacer.concurrency("list") or 4, paging)
 
     def _bulk(
         self, ids: Iterable[str | int | Model], concurrency: int | None, progress: BulkProgress | None

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from modelreg._placeholder import SANDBOX_SECRET
 from modelreg._profiles import ConfigFile, Reference, load_config, resolve, select_profile
 from modelreg.errors import ConfigurationError
-from modelreg.provider import Provider
-from modelreg.sandbox import SANDBOX_SECRET
+
+if TYPE_CHECKING:
+    from modelreg.provider import Provider
 
 BASE_URL = "base_url"
 """The one profile key that is not a provider setting: the vendor's host root."""

@@ -35,4 +35,6 @@ def register_commands(cli: Any) -> None:
 
     ``cli`` is the top-level ``click.Group``; call ``cli.add_command(...)`` or decorate with
     ``@cli.command()``. Called only when the CLI starts (never by the library). Return nothing.
+    Inside a command, ``modelreg.cli.session()`` gives the CLI's session: ``.registry(name)`` is
+    the registry the CLI would use (its ``--sandbox`` state and clock), ``.verbose`` its verbosity.
     """

@@ -8,6 +8,10 @@ loaded so that the next use loads the entry points again, e.g. after a test inst
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any
+
 from modelreg._plugins import ENTRY_POINT_GROUP, PLUGINS_ENV, plugin_manager
 from modelreg._plugins import reset as _reset
 
@@ -17,4 +21,30 @@ def reload_plugins() -> None:
     _reset()
 
 
-__all__ = ["ENTRY_POINT_GROUP", "PLUGINS_ENV", "plugin_manager", "reload_plugins"]
+def lazy_exports(
+    namespace: MutableMapping[str, Any], modules: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A package's ``__getattr__`` and ``__dir__`` that import each exported name's module on first use.
+
+    ``modules`` maps a name to its module: ``"_codec"`` within the package, or a full dotted path.
+    Loading a plugin (every ``modelreg`` command, ``--help`` included) then costs nothing until
+    its provider is used: ``__getattr__, __dir__ = lazy_exports(globals(), {"AcmeProvider": "_provider"})``.
+    """
+    package = str(namespace["__name__"])
+
+    def __getattr__(name: str) -> Any:
+        module = modules.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        path = module if "." in module else f"{package}.{module}"
+        value = getattr(importlib.import_module(path), name)
+        namespace[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*namespace, *namespace.get("__all__", ())})
+
+    return __getattr__, __dir__
+
+
+__all__ = ["ENTRY_POINT_GROUP", "PLUGINS_ENV", "lazy_exports", "plugin_manager", "reload_plugins"]

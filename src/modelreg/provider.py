@@ -20,7 +20,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import attrs
 import httpx
 
-from modelreg._builders import record_builder
+from modelreg import _json
+from modelreg._builders import RecordSlots, record_builder
+from modelreg._declared import sign_declared, under_base
+from modelreg._json import BACKEND as JSON_BACKEND
+from modelreg._paging import Paging
 from modelreg._records import Deletion, Issue, Limit, Model, Page
 from modelreg.errors import (
     APIError,
@@ -40,11 +44,14 @@ if TYPE_CHECKING:
     from modelreg.sandbox import Sandbox
 
 __all__ = [
+    "JSON_BACKEND",
     "Config",
     "Flow",
     "Limit",
+    "Paging",
     "Pause",
     "Provider",
+    "RecordSlots",
     "Setting",
     "check_known",
     "excerpt",
@@ -84,6 +91,10 @@ class Setting:
     required: bool = False
     default: Any = None
     help: str = ""
+    header: str | None = None
+    """The request header that carries the value: ``sign`` sets it, and a secret one is masked by that name."""
+    query: str | None = None
+    """The query parameter that carries the value: ``sign`` adds it, and a secret one is masked by that name."""
 
 
 @attrs.frozen(repr=False)
@@ -94,6 +105,8 @@ class Config:
     base_url: str
     values: Mapping[str, Any]
     secret_names: frozenset[str] = frozenset()
+    secret_params: frozenset[str] = frozenset()
+    """Query parameters that carry a secret setting (``Setting(query=...)``): masked by name in logs."""
 
     def get(self, name: str, default: Any = None) -> Any:
         """The value of setting ``name``, or ``default`` when it is unset."""
@@ -138,18 +151,25 @@ class Provider:
     """Vendor limits per operation name (``"list"``, ``"create"``...); ``"*"`` applies to the rest."""
     default_page_size: ClassVar[int] = 20
     max_page_size: ClassVar[int] = 100
+    paging: ClassVar[Paging] = Paging.PAGES
+    """How the vendor pages (``Paging``): with ``CURSOR``, ``list_page`` also takes ``cursor=``."""
     filters: ClassVar[Collection[str]] = ()
     """Filter names ``list()`` accepts."""
     create_fields: ClassVar[Collection[str]] = ()
     update_fields: ClassVar[Collection[str]] = ()
+    """Create fields ``update`` can change; a manifest changing any other one plans a replace (delete + create)."""
+    natural_key: ClassVar[tuple[str, ...]] = ()
+    """Create fields that identify a model (e.g. ``("name", "language", "base_model")``): a create whose
+    answer was lost is settled by finding the one new model with these values; models as code needs them."""
+    create_defaults: ClassVar[Mapping[str, Any]] = {}
+    """The value ``create`` uses for a field left out, where that field is part of the natural key."""
+    secret_fields: ClassVar[Collection[str]] = ()
+    """Create fields holding credentials: a manifest gives them by reference; plans never show or compare them."""
     field_types: ClassVar[Mapping[str, type]] = {}
     """The type of each field and filter (``str``, ``int``, ``float``, ``bool``, ``dict`` or ``list``), so that
     tools reading text (the CLI's ``--set version=1``) pass the value the provider expects; optional."""
     extra_operations: ClassVar[tuple[str, ...]] = ()
     """Names of provider-only flow methods that registries expose as their own methods."""
-    natural_key: ClassVar[tuple[str, ...]] = ()
-    """The create fields that identify a model (e.g. ``("name", "language", "base_model")``): a create
-    whose answer was lost is settled by finding the one model with the same values (see ``find_created``)."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -171,7 +191,8 @@ class Provider:
     # -- authentication --------------------------------------------------------------------
 
     def sign(self, request: httpx.Request) -> None:
-        """Add static credentials to ``request`` in place (headers, query)."""
+        """Add static credentials to ``request`` in place: by default, each setting that names a header or query."""
+        sign_declared(type(self).settings, self.config, request)
 
     def authorize(self, request: httpx.Request) -> Flow[httpx.Request]:
         """Return ``request`` ready to send, first yielding any request a credential needs."""
@@ -196,8 +217,17 @@ class Provider:
         json: Any = None,
         **kwargs: Any,
     ) -> httpx.Request:
-        """Build a request to ``path`` under the base URL, tagged with its ``operation`` name."""
-        url = self.config.base_url.rstrip("/") + path
+        """Build a request to ``path`` under the base URL, tagged with its ``operation`` name.
+
+        ``path`` may also be an absolute URL the vendor gave (a next link): it must lie under the
+        base URL, or the credentials would go to another server (``ProtocolError``).
+        """
+        base = self.config.base_url.rstrip("/")
+        url = (
+            under_base(base, path, self.name, self.title or self.name)
+            if path.startswith(("http://", "https://"))
+            else base + path
+        )
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         if idempotent is None:
             idempotent = method.upper() in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
@@ -252,7 +282,11 @@ class Provider:
         )
 
     def list_page(self, page: int, page_size: int, filters: Mapping[str, Any]) -> Flow[Page[Model]]:
-        """Fetch one page of models matching ``filters``."""
+        """Fetch one page of models matching ``filters``.
+
+        A provider with ``paging = Paging.CURSOR`` adds a keyword ``cursor: str | None = None``
+        (None: the first page) and sets ``next_cursor`` on the page; only it is given one.
+        """
         raise self.unsupported("list")
 
     def get(self, model_id: str) -> Flow[Model]:
@@ -289,8 +323,12 @@ class Provider:
         raise self.unsupported("reconciling a lost create")
 
     def created_key(self, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """The natural key a create's ``fields`` ask for, with the vendor's defaults applied."""
-        return {name: fields.get(name) for name in self.natural_key}
+        """The natural key a create's ``fields`` ask for, with the vendor's defaults (``create_defaults``) applied."""
+        key = {name: fields.get(name) for name in self.natural_key}
+        for name, value in key.items():
+            if value in (None, "") and name in self.create_defaults:
+                key[name] = self.create_defaults[name]
+        return key
 
     def natural_key_of(self, model: Model) -> dict[str, Any]:
         """A model's natural key, comparable with ``created_key``: from the record, its ``details``, or ``raw``."""
@@ -304,6 +342,23 @@ class Provider:
                 key[name] = model.raw.get(name) if isinstance(model.raw, Mapping) else None
         return key
 
+    @classmethod
+    def current_fields(cls, model: Model) -> dict[str, Any]:
+        """A model's create fields as the vendor reports them, secrets left out: what a plan compares.
+
+        ``name`` and ``description`` come from the model, every other create field from the
+        attribute of that name on ``model.details``; a field found in neither is left out (not compared).
+        """
+        found: dict[str, Any] = {}
+        for field in cls.create_fields:
+            if field in cls.secret_fields:
+                continue
+            if field in ("name", "description"):
+                found[field] = getattr(model, field)
+            elif model.details is not None and hasattr(model.details, field):
+                found[field] = getattr(model.details, field)
+        return found
+
 
 # -- helpers for provider authors ----------------------------------------------------------
 
@@ -314,7 +369,7 @@ def read_json(response: httpx.Response, provider: str) -> Any:
     if parsed is not None:
         return parsed[0]
     try:
-        return json.loads(response.content)
+        return _json.loads(response.content)
     # RecursionError: JSON nested deeper than the interpreter's recursion limit.
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ProtocolError(

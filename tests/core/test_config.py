@@ -72,7 +72,7 @@ def test_malformed_base_url_is_rejected(toy: Path) -> None:
 @pytest.mark.parametrize("bad", [{"max_retries": -1}, {"timeout": 0}, {"timeout": "soon"}])
 def test_bad_engine_options_are_rejected(toy: Path, bad: dict[str, object]) -> None:
     with pytest.raises(modelreg.ConfigurationError):
-        modelreg.connect("toy", **bad)  # type: ignore[arg-type]  # wrong values and types on purpose
+        modelreg.connect("toy", **bad)  # type: ignore[call-overload]  # wrong values and types on purpose
 
 
 def test_sandbox_needs_no_credentials(toy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

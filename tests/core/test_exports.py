@@ -5,13 +5,14 @@ from __future__ import annotations
 import modelreg
 
 EXPECTED = [
-    "APIError", "AsyncModelRegistry", "AsyncRegistries", "AuthenticationFailed", "BulkOutcome", "BulkStatus",
-    "ConfigurationError",
-    "Conflict", "Deletion", "Issue", "Model", "ModelInUse", "ModelRegError", "ModelRegistry", "ModelStatus",
-    "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "ProtocolError", "ProviderInfo", "QuotaExceeded",
-    "RateLimited", "Registries", "ServerError", "TransportError", "UnsupportedOperation", "ValidationFailed",
-    "__version__", "connect", "connect_all", "connect_all_async", "connect_async", "errors", "hookimpl",
-    "parse_ref", "provider_info", "providers",
+    "APIError", "Action", "ActionKind", "ApplyOutcome", "ApplyStatus", "AsyncModelRegistry", "AsyncRegistries",
+    "AuthenticationFailed", "BulkOutcome", "BulkStatus", "Change", "ConfigurationError",
+    "Conflict", "Deletion", "Estimate", "Issue", "Manifest", "ManifestEntry", "Model", "ModelInUse", "ModelRegError",
+    "ModelRegistry", "ModelStatus", "NotFound", "OutcomeUnknown", "Page", "PermissionDenied", "Plan", "ProtocolError",
+    "ProviderInfo", "PruneScope", "QuotaExceeded", "RateLimited", "Registries", "Secret", "ServerError",
+    "TransportError", "UnsupportedOperation", "ValidationFailed", "__version__", "connect", "connect_all",
+    "connect_all_async", "connect_async", "errors", "hookimpl", "load_manifest", "parse_ref", "provider_info",
+    "providers",
 ]  # fmt: skip
 
 
@@ -56,8 +57,17 @@ def test_the_public_submodules_export_what_they_document() -> None:
     import modelreg.redaction
     import modelreg.sandbox
     import modelreg.testing
+    import modelreg.typed
 
-    assert modelreg.plugins.__all__ == ["ENTRY_POINT_GROUP", "PLUGINS_ENV", "plugin_manager", "reload_plugins"]
+    assert modelreg.typed.__all__ == ["AsyncTypedRegistry", "TypedRegistry", "UnknownOperation", "operation"]
+    assert "ProviderContract" in modelreg.testing.__all__
+    assert modelreg.plugins.__all__ == [
+        "ENTRY_POINT_GROUP",
+        "PLUGINS_ENV",
+        "lazy_exports",
+        "plugin_manager",
+        "reload_plugins",
+    ]
     assert {"MASK", "MIN_SECRET_LENGTH", "Redactor", "rebuild", "walk"} <= set(modelreg.redaction.__all__)
     assert "SANDBOX_SECRET" in modelreg.sandbox.__all__
     assert {"effective_settings", "load_config", "save_profile", "Reference"} <= set(modelreg.profiles.__all__)

@@ -17,7 +17,7 @@ def _examples() -> list[tuple[str, str | None]]:
     blocks = [(match.group(1), match.group(2), match.start()) for match in FENCED.finditer(README)]
     examples = []
     for n, (language, body, _) in enumerate(blocks):
-        if language != "python" or "def test_" in body:
+        if language != "python" or _defines_tests(body):
             continue
         following = blocks[n + 1] if n + 1 < len(blocks) else None
         shown = None
@@ -25,6 +25,10 @@ def _examples() -> list[tuple[str, str | None]]:
             shown = following[1]
         examples.append((body, shown))
     return examples
+
+
+def _defines_tests(block: str) -> bool:
+    return "def test_" in block or "class Test" in block
 
 
 EXAMPLES = _examples()
@@ -48,12 +52,12 @@ def test_readme_example_runs_and_prints_what_the_readme_shows(
 
 
 def test_readme_pytest_example_is_the_one_tests_run() -> None:
-    """The README's cassette example is copied from docs/testing.md, whose examples run under pytester."""
-    testing_guide = (ROOT / "docs" / "testing.md").read_text()
-    examples = [b for b in re.findall(r"```python\n(.*?)```", README, re.DOTALL) if "def test_" in b]
+    """The README's pytest examples are copied from the guides, whose examples run under pytester."""
+    guides = (ROOT / "docs" / "testing.md").read_text() + (ROOT / "docs" / "plugins.md").read_text()
+    examples = [b for b in re.findall(r"```python\n(.*?)```", README, re.DOTALL) if _defines_tests(b)]
     assert examples, "the README shows no pytest example"
     for example in examples:
-        assert example in testing_guide
+        assert example in guides
 
 
 def test_readme_config_example_is_a_valid_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

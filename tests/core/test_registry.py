@@ -190,7 +190,7 @@ def test_secrets_never_reach_logs_errors_or_reprs(toy: Path, caplog: pytest.LogC
 
 def test_a_success_body_is_decoded_once(toy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The engine checks a JSON answer is whole and hands the decoded body on to the provider."""
-    import json as json_module
+    import modelreg._json as json_module
 
     calls: list[int] = []
     real_loads = json_module.loads
@@ -201,6 +201,6 @@ def test_a_success_body_is_decoded_once(toy: Path, monkeypatch: pytest.MonkeyPat
 
     transport, _ = counting(lambda r: httpx.Response(200, json={"id": 1, "name": "a"}))
     with modelreg.connect("toy", transport=transport) as reg:
-        monkeypatch.setattr("modelreg.provider.json.loads", counting_loads)
+        monkeypatch.setattr(json_module, "loads", counting_loads)
         assert reg.get(1).name == "a"
     assert len(calls) == 1

@@ -78,7 +78,7 @@ def _serve(shell: Console, command: str, expected: str) -> None:
 
 
 def test_the_readme_example_files_are_in_the_repository() -> None:
-    for name in ("visit-01.wav", "visit-01.txt", "openai.key"):
+    for name in ("visit-01.wav", "visit-01.txt", "openai.key", "models.toml"):
         assert (ROOT / "examples" / name).is_file(), name
 
 

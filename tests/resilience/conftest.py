@@ -10,10 +10,12 @@ import pytest
 
 import modelreg
 from modelreg import ModelRegistry
-from modelreg._plugins import provider_class
 from modelreg.sandbox import Sandbox
+from modelreg.testing._workload import models_in, new_sandbox, seed
 from tests.resilience.scripted import Script
-from tests.resilience.specs import KEEPER, SPECS, Spec
+from tests.resilience.specs import SPECS, Spec
+
+__all__ = ["models_in", "new_sandbox", "seed"]
 
 PROVIDERS = ["toy", "scriptix", "selise"]
 
@@ -27,32 +29,6 @@ def spec(request: pytest.FixtureRequest, toy: Path) -> Spec:
     if name not in SPECS:
         pytest.skip(f"no resilience spec for provider {name!r}")
     return SPECS[name]
-
-
-def new_sandbox(spec: Spec, **options: Any) -> Sandbox:
-    """A fresh emulator of ``spec``'s vendor: empty, but for a keeper model where the vendor needs one."""
-    sandbox = provider_class(spec.name).sandbox(**{**spec.sandbox_options, **options})
-    if spec.keeper:
-        saved, sandbox.faults = sandbox.faults, None
-        seed(spec, sandbox, KEEPER)
-        sandbox.faults = saved
-    return sandbox
-
-
-def seed(spec: Spec, sandbox: Sandbox, name: str = "seeded-model") -> str:
-    """Create one model in ``sandbox`` through a registry; return its id."""
-    with modelreg.connect(spec.name, sandbox=sandbox, max_retries=0, **spec.credentials) as registry:
-        return registry.create(**spec.create(name)).id
-
-
-def models_in(spec: Spec, sandbox: Sandbox) -> list[modelreg.Model]:
-    """Every model in ``sandbox``, read through a fault-free registry."""
-    saved, sandbox.faults = sandbox.faults, None
-    try:
-        with modelreg.connect(spec.name, sandbox=sandbox, max_retries=0, **spec.credentials) as registry:
-            return [model for model in registry.list() if model.name != KEEPER]
-    finally:
-        sandbox.faults = saved
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ class Spec:
 
 
 KEEPER = "keeper-model"
-"""The name of the model kept aside where a project may not lose its last model."""
+"""The name of the model kept aside where a project may not lose its last model (as the testing kit's)."""
 
 
 def _name_and_description(model: Model) -> dict[str, Any]:

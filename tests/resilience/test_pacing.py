@@ -155,7 +155,7 @@ async def test_registries_of_one_account_share_their_buckets_and_caps(toy: Path)
 )
 def test_malformed_limits_are_a_configuration_error(toy: Path, limits: object) -> None:
     with pytest.raises(ConfigurationError, match="limits"):
-        modelreg.connect("toy", token="t-123456", limits=limits)  # type: ignore[arg-type]  # malformed on purpose
+        modelreg.connect("toy", token="t-123456", limits=limits)  # type: ignore[call-overload]  # malformed on purpose
 
 
 async def test_concurrent_async_calls_never_exceed_the_cap_of_an_enforcing_sandbox(toy: Path) -> None:

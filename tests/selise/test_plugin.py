@@ -11,7 +11,7 @@ import modelreg
 from modelreg.provider import Provider
 
 PACKAGE = Path(modelreg_selise.__file__).parent
-PUBLIC = {"modelreg", "modelreg.provider", "modelreg.sandbox", "modelreg.errors"}
+PUBLIC = {"modelreg", "modelreg.provider", "modelreg.sandbox", "modelreg.errors", "modelreg.typed", "modelreg.plugins"}
 
 
 def test_selise_is_an_installed_provider() -> None:

@@ -72,3 +72,8 @@ def test_the_documented_pytest_recording_conftest_is_valid(pytester: pytest.Pyte
     )
     pytester.runpytest(*RUN, "--record-mode=once").assert_outcomes(passed=1)
     pytester.runpytest(*RUN).assert_outcomes(passed=1)
+
+
+def test_the_documented_provider_contract_passes_for_the_acme_example(acme: Path, pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_acme_contract=python_blocks()[3])
+    pytester.runpytest(*RUN).assert_outcomes(passed=15)

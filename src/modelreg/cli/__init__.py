@@ -6,7 +6,10 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from modelreg.cli._session import Session
 
 EXIT_INTERRUPTED = 130
 """The exit code after Ctrl-C (128 + SIGINT), however early it comes."""
@@ -37,4 +40,31 @@ def make_cli() -> Any:
     return build()
 
 
-__all__ = ["main", "make_cli"]
+def session() -> Session:
+    """The session of the ``modelreg`` command being run, for commands that plugins add.
+
+    ``session().registry("acme")`` is the registry the CLI itself would use: the persisted
+    ``--sandbox`` state and its clock, or the configured credentials; ``.registries()`` is every
+    provider, ``.sandbox`` and ``.verbose`` the global options. Call it inside a command.
+    """
+    import click
+
+    from modelreg.cli._session import Session
+
+    context = click.get_current_context(silent=True)
+    found = context.find_object(Session) if context is not None else None
+    if found is None:
+        raise RuntimeError("modelreg.cli.session() works only inside a command the modelreg CLI is running")
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    # ``Session`` needs click: imported on first use, so that ``modelreg.cli`` imports without it.
+    if name == "Session":
+        from modelreg.cli._session import Session
+
+        return Session
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["Session", "main", "make_cli", "session"]

@@ -83,7 +83,7 @@ def configure_logging(verbose: int) -> Callable[[], None]:
 
 def make_cli() -> click.Group:
     """A fresh ``modelreg`` command group with every built-in and plugin command added."""
-    from modelreg.cli import _completion, _config_cmd, _delete, _models, _providers, _sandbox_cmd, _vendor
+    from modelreg.cli import _apply, _completion, _config_cmd, _delete, _models, _providers, _sandbox_cmd, _vendor
 
     @click.group(cls=ModelregGroup, name="modelreg", context_settings={"help_option_names": ["-h", "--help"]})
     @_globals.options
@@ -103,7 +103,7 @@ def make_cli() -> click.Group:
         ctx.obj = session
         ctx.call_on_close(session.close)
 
-    for module in (_providers, _models, _delete, _vendor, _sandbox_cmd, _config_cmd, _completion):
+    for module in (_providers, _models, _delete, _vendor, _sandbox_cmd, _apply, _config_cmd, _completion):
         module.register(cli)
     _plugin_commands(cli)
     _globals.spread(cli)

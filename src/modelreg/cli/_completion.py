@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 from click.shell_completion import CompletionItem, get_completion_class
 
-from modelreg import providers
+import modelreg
 
 SHELLS = ("bash", "zsh", "fish")
 COMPLETE_VAR = "_MODELREG_COMPLETE"
@@ -19,14 +19,14 @@ COMPLETE_VAR = "_MODELREG_COMPLETE"
 
 def complete_provider(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The installed providers whose name starts with ``incomplete``."""
-    return [CompletionItem(name) for name in providers() if name.startswith(incomplete)]
+    return [CompletionItem(name) for name in modelreg.providers() if name.startswith(incomplete)]
 
 
 def complete_ref(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """``PROVIDER:`` for each installed provider that ``incomplete`` could be the start of a ref of."""
     if ":" in incomplete:
         return []
-    return [CompletionItem(f"{name}:", type="plain") for name in providers() if name.startswith(incomplete)]
+    return [CompletionItem(f"{name}:", type="plain") for name in modelreg.providers() if name.startswith(incomplete)]
 
 
 def register(cli: click.Group) -> None:

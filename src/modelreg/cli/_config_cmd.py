@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from modelreg import provider_info, providers
+import modelreg
 from modelreg.cli import _formats, _output, _params
 from modelreg.cli._completion import complete_provider
 from modelreg.cli._session import Session, check_provider
@@ -46,7 +46,7 @@ def _shown(value: Value | None) -> str:
 
 def _given(provider: str, pairs: tuple[str, ...], env_pairs: tuple[str, ...]) -> dict[str, Value]:
     """Settings given as options: ``--set KEY=VALUE`` (``@FILE`` as a file reference), ``--set-env KEY=VAR``."""
-    info = provider_info(provider)
+    info = modelreg.provider_info(provider)
     secret = set(info.secret_settings)
     known = {setting.name for setting in info.settings} | {BASE_URL}
     given: dict[str, Value] = {}
@@ -131,7 +131,7 @@ def register(cli: click.Group) -> None:
         """
         check_provider(provider)
         name = profile or session.profile or os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE
-        info = provider_info(provider)
+        info = modelreg.provider_info(provider)
         current: dict[str, Value] = dict(load_config().table(name, provider))
         given = _given(provider, pairs, env_pairs)
         values: dict[str, Value] = {}
@@ -169,7 +169,7 @@ def register(cli: click.Group) -> None:
         for name in names:
             check_provider(name)
         rows: list[dict[str, Any]] = []
-        for provider in names or tuple(providers()):
+        for provider in names or tuple(modelreg.providers()):
             for setting in effective_settings(provider, profile=session.profile, sandbox=session.sandbox):
                 value = "***" if setting.secret and setting.value else setting.value
                 rows.append(

@@ -10,18 +10,21 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
 
-from modelreg import BulkOutcome, BulkStatus, Model, ModelRegError, ModelRegistry, ModelStatus, NotFound
+from modelreg import Model, ModelRegError, ModelStatus, NotFound
 from modelreg.cli import _formats, _output, _params
 from modelreg.cli._completion import complete_ref
 from modelreg.cli._errors import EXIT_INTERRUPTED, command, describe
 from modelreg.cli._formats import Grid
-from modelreg.cli._models import Listing, filter_options
+from modelreg.cli._models import FilteredCommand, Listing, filter_options
 from modelreg.cli._session import Session
+
+if TYPE_CHECKING:
+    from modelreg import BulkOutcome, ModelRegistry
 
 
 @attrs.define
@@ -208,6 +211,8 @@ def _export(target: Target, directory: Path) -> bool:
 
 
 def _settle(target: Target, outcome: BulkOutcome) -> None:
+    from modelreg import BulkStatus  # with the registries, which this command has loaded already
+
     if outcome.status is BulkStatus.DELETED:
         target.settle("deleted", ok=True)
     elif outcome.status is BulkStatus.ALREADY_GONE:
@@ -269,7 +274,7 @@ def register(cli: click.Group) -> None:
         targets = from_refs(session, refs, missing_ok=missing_ok)
         raise click.exceptions.Exit(run(targets, missing_ok=missing_ok, **options))
 
-    @cli.command("prune")
+    @cli.command("prune", cls=FilteredCommand)
     @filter_options
     @safety_options
     @click.pass_obj

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from modelreg import provider_info, providers
+import modelreg
 from modelreg.cli import _params
 from modelreg.cli._redaction import KEY_FIELDS, fold
 
@@ -27,14 +27,14 @@ FALSE = frozenset({"false", "no", "off", "0"})
 
 def field_types(provider: str) -> Mapping[str, type] | None:
     """The types ``provider`` declares for its fields and filters, or None when it declares none."""
-    declared: Mapping[str, type] = getattr(provider_info(provider).provider_class, "field_types", {}) or {}
+    declared: Mapping[str, type] = getattr(modelreg.provider_info(provider).provider_class, "field_types", {}) or {}
     return declared or None
 
 
 def filter_types() -> dict[str, type]:
     """The filter types every installed provider declares (the first declaration of a name wins)."""
     found: dict[str, type] = {}
-    for info in providers(details=True):
+    for info in modelreg.providers(details=True):
         for name, kind in (getattr(info.provider_class, "field_types", {}) or {}).items():
             found.setdefault(name, kind)
     return found

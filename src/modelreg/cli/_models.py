@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
-from modelreg import Model, ModelRegError, ModelStatus, ValidationFailed, parse_ref, provider_info, providers
+import modelreg
+from modelreg import Model, ModelRegError, ModelStatus, ValidationFailed, parse_ref
 from modelreg.cli import _formats, _output, _params
 from modelreg.cli._completion import complete_provider, complete_ref
 from modelreg.cli._errors import describe
@@ -23,7 +24,7 @@ COMMON = frozenset({"status", "search"})
 def vendor_filters() -> dict[str, list[str]]:
     """Each installed provider's own filter names, with the providers that accept it."""
     names: dict[str, list[str]] = {}
-    for info in providers(details=True):
+    for info in modelreg.providers(details=True):
         for key in info.filters:
             if _params.own_option(key):
                 names.setdefault(key, []).append(info.name)
@@ -31,11 +32,7 @@ def vendor_filters() -> dict[str, list[str]]:
 
 
 def filter_options(func: F) -> F:
-    """Add the listing options: --provider, --status, --search, one per vendor filter, --filter."""
-    for key, owners in reversed(list(vendor_filters().items())):
-        func = click.option(
-            _params.option_name(key), key, metavar="VALUE", help=f"Filter by {key} ({', '.join(owners)})."
-        )(func)
+    """Add the listing options: --provider, --status, --search, --filter; ``FilteredCommand`` adds the vendors'."""
     decorators = [
         click.option("-p", "--provider", "providers", multiple=True, help="Only this provider (repeatable)."),
         click.option("--status", type=click.Choice([s.value for s in ModelStatus]), help="Only models in this status."),
@@ -67,6 +64,27 @@ def field_options(func: F) -> F:
     return func
 
 
+class FilteredCommand(click.Command):
+    """A command with ``filter_options``, plus one option per vendor filter (``--language``...) after ``--filter``.
+
+    Finding the vendors' filters loads every provider plugin: they are added when the command is
+    parsed or its help shown, not when ``modelreg --help`` lists the commands.
+    """
+
+    vendor_options_added = False
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """The command's parameters, the vendor filter options included."""
+        if not self.vendor_options_added:
+            self.vendor_options_added = True
+            after = next(index for index, param in enumerate(self.params) if param.name == "extra") + 1
+            self.params[after:after] = [
+                click.Option([_params.option_name(key), key], metavar="VALUE", help=f"Filter by {key} ({by}).")
+                for key, by in ((key, ", ".join(owners)) for key, owners in vendor_filters().items())
+            ]
+        return super().get_params(ctx)
+
+
 class Listing:
     """Models across providers; a provider that fails is reported and the others still listed."""
 
@@ -88,7 +106,7 @@ class Listing:
             if remaining == 0:
                 return
             name = registry.provider
-            accepted = set(provider_info(name).filters)
+            accepted = set(modelreg.provider_info(name).filters)
             sent = {key: value for key, value in self.filters.items() if key in accepted or key not in COMMON}
             # The vendor's status filter may be coarser than ModelStatus, and a vendor may not search
             # at all: the common filters are checked here too, so that no model in another status is
@@ -129,7 +147,7 @@ class Listing:
 def register(cli: click.Group) -> None:
     """Add ``list``, ``get``, ``create`` and ``update`` to ``cli``."""
 
-    @cli.command("list")
+    @cli.command("list", cls=FilteredCommand)
     @filter_options
     @click.option("--limit", type=click.IntRange(min=0), help="At most this many models in all.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from modelreg import ProviderInfo, providers
+import modelreg
 from modelreg.cli import _formats, _output
 from modelreg.cli._session import Session
 from modelreg.profiles import missing_settings
+
+if TYPE_CHECKING:
+    from modelreg import ProviderInfo
 
 
 def describe_provider(info: ProviderInfo, *, sandbox: bool, missing: Sequence[str] | None = None) -> dict[str, Any]:
@@ -46,7 +49,7 @@ def register(cli: click.Group) -> None:
                 sandbox=session.sandbox,
                 missing=None if session.sandbox else missing_settings(info.name, profile=session.profile),
             )
-            for info in providers(details=True)
+            for info in modelreg.providers(details=True)
         ]
         if not rows:
             _output.note("No provider is installed: install a modelreg provider plugin.")

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from modelreg import providers
+import modelreg
 from modelreg.redaction import DESCEND, MASK, Redactor
 
 KEY_FIELDS = frozenset(
@@ -56,7 +56,7 @@ def remember(values: Iterable[str]) -> None:
 
 def redaction() -> CliRedaction:
     """The masking for the credentials of this moment: installed providers, secret settings in the environment."""
-    secrets = tuple(s for info in providers(details=True) for s in info.settings if s.secret)
+    secrets = tuple(s for info in modelreg.providers(details=True) for s in info.settings if s.secret)
     values = {os.environ.get(s.env) for s in secrets if s.env} | _REMEMBERED
     return _redaction(tuple(sorted({s.name for s in secrets})), tuple(sorted(v for v in values if v)))
 

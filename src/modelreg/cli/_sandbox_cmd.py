@@ -2,7 +2,8 @@
 
 ``serve`` puts every provider's emulator behind one HTTP server on 127.0.0.1, one path prefix
 per provider: ``http://127.0.0.1:8765/scriptix`` is a Scriptix base URL, ``.../selise`` a SELISE
-one. Point a provider's base-URL variable (``SCRIPTIX_BASE_URL``...) at it to use it over HTTP.
+one (followed by the path of the vendor's base URL, when it has one). Point a provider's base-URL
+variable (``SCRIPTIX_BASE_URL``...) at it to use it over HTTP.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import errno
 import os
 import re
 import socket
+import urllib.parse
 
 import click
 
-from modelreg import provider_info, providers
-from modelreg.cli import _formats, _output, _state
+import modelreg
+from modelreg.cli import _formats, _output
 from modelreg.cli._session import Session
-from modelreg.sandbox import asgi_app, mounted_app
 
 DEFAULT_PORT = 8765
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -44,6 +45,9 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def reset_command(session: Session, yes: bool, empty: bool) -> None:
         """Forget every sandbox model and start again from the seed models."""
+        # The sandboxes' state loads when a sandbox command runs, not to show --help.
+        from modelreg.cli import _state
+
         if not yes:
             click.confirm(f"Reset the sandboxes in {_state.sandbox_dir()}?", default=False, abort=True, err=True)
         # Not session.sandboxes(): a corrupted store could not be opened, and reset must mend it.
@@ -56,10 +60,12 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def info_command(session: Session, as_json: bool) -> None:
         """Show where the sandbox state lives and how far its clock is ahead."""
+        from modelreg.cli import _state
+
         clock = session.clock
         info = {
             "state_dir": str(_state.state_dir()),
-            "stores": {name: str(_state.store_path(name)) for name in providers()},
+            "stores": {name: str(_state.store_path(name)) for name in modelreg.providers()},
             "clock_offset_seconds": round(clock.offset, 3),
             "speed": clock.speed,
         }
@@ -94,12 +100,19 @@ def register(cli: click.Group) -> None:
         sandboxes = session.sandboxes()
         if not sandboxes:
             raise click.ClickException("no installed provider ships a sandbox")
+        from modelreg.sandbox import asgi_app, mounted_app
+
         app = mounted_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
         # Bound before any URL is printed: a busy port is one line and exit 1, never a URL that lies.
         listener = listen(port)
+        registries = session.registries()
         for name in sandboxes:
-            url = f"http://127.0.0.1:{port}/{name}"
-            env = provider_info(name).base_url_env
+            # A base URL may carry a path (``.../speechtotext/v3.2``): the sandbox serves it under the prefix.
+            path = (
+                urllib.parse.urlsplit(registries[name].config.base_url).path.rstrip("/") if name in registries else ""
+            )
+            url = f"http://127.0.0.1:{port}/{name}{path}"
+            env = modelreg.provider_info(name).base_url_env
             click.echo(f"{name}: {url}" + (f"   (export {env}={url})" if env else ""))
         level = "info" if session.verbose else "warning"
         server = uvicorn.Server(uvicorn.Config(app, log_level=level, lifespan="on"))

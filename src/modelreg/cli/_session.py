@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from modelreg import ConfigurationError, ModelRegistry, Registries, connect, parse_ref, providers
-from modelreg.cli import _redaction, _state
+import modelreg
+from modelreg import ConfigurationError, parse_ref
+from modelreg.cli import _redaction
 from modelreg.profiles import missing_settings
-from modelreg.sandbox import Sandbox
+
+if TYPE_CHECKING:
+    from modelreg import ModelRegistry, Registries
+    from modelreg.cli._state import SandboxClock
+    from modelreg.sandbox import Sandbox
 
 SANDBOX_HINT = "or add --sandbox to try the built-in emulators"
 
@@ -45,7 +50,7 @@ class Session:
         self.no_headers = no_headers
         self.timeout = timeout
         self.deadline = deadline
-        self._clock: _state.SandboxClock | None = None
+        self._clock: SandboxClock | None = None
         self._sandboxes: dict[str, Sandbox] | None = None
         self._no_sandbox: dict[str, str] = {}
         self._registries: Registries | None = None
@@ -65,15 +70,21 @@ class Session:
         return shlex.join([*prefix, *words])
 
     @property
-    def clock(self) -> _state.SandboxClock:
+    def clock(self) -> SandboxClock:
         """The clock every sandbox of this invocation shares."""
         if self._clock is None:
+            # The registries, sandboxes and their state load when a command first needs them:
+            # ``modelreg --help`` stays quick.
+            from modelreg.cli import _state
+
             self._clock = _state.open_clock()
         return self._clock
 
     def sandboxes(self) -> dict[str, Sandbox]:
         """The persistent sandbox of each installed provider that has one (opened once)."""
         if self._sandboxes is None:
+            from modelreg.cli import _state
+
             self._sandboxes, self._no_sandbox = _state.open_sandboxes(self.clock)
         return self._sandboxes
 
@@ -81,6 +92,7 @@ class Session:
         """Every provider that can be reached: configured ones, or every sandbox with ``--sandbox``."""
         if self._registries is not None:
             return self._registries
+
         connected: dict[str, ModelRegistry] = {}
         skipped: dict[str, str] = {}
         options = self.connect_options()
@@ -88,9 +100,9 @@ class Session:
             sandboxes = self.sandboxes()
             skipped.update(self._no_sandbox)
             for name, emulator in sandboxes.items():
-                connected[name] = connect(name, sandbox=emulator, **options)
+                connected[name] = modelreg.connect(name, sandbox=emulator, **options)
         else:
-            for name in providers():
+            for name in modelreg.providers():
                 missing = missing_settings(name, profile=self.profile)
                 if missing:
                     skipped[name] = (
@@ -98,12 +110,12 @@ class Session:
                     )
                     continue
                 try:
-                    connected[name] = connect(name, profile=self.profile, **options)
+                    connected[name] = modelreg.connect(name, profile=self.profile, **options)
                 except ConfigurationError as exc:
                     skipped[name] = str(exc)
         for registry in connected.values():
             _redaction.remember(registry.config.secrets())  # a profile's secrets are masked like the env's
-        self._registries = Registries(connected, skipped)
+        self._registries = modelreg.Registries(connected, skipped)
         return self._registries
 
     def connected(self, only: Iterable[str] | None = None) -> Registries:
@@ -140,12 +152,14 @@ class Session:
         if self._registries is not None:
             self._registries.close()
         if self._sandboxes is not None:
+            from modelreg.cli import _state
+
             _state.close_sandboxes(self._sandboxes)
 
 
 def check_provider(name: str, param_hint: str = "PROVIDER") -> None:
     """A usage error naming the installed providers when ``name`` is not one of them."""
-    installed = providers()
+    installed = modelreg.providers()
     if name not in installed:
         known = ", ".join(sorted(installed)) or "none"
         raise click.BadParameter(f"no provider named {name!r} is installed (installed: {known})", param_hint=param_hint)

@@ -16,11 +16,15 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from modelreg import ProviderInfo, providers
+import modelreg
 from modelreg.cli._filelock import locked
 from modelreg.errors import ConfigurationError, UnsupportedOperation
 from modelreg.sandbox import Sandbox, SqliteStore, VirtualClock
+
+if TYPE_CHECKING:
+    from modelreg import ProviderInfo
 
 STATE_DIR_ENV = "MODELREG_STATE_DIR"
 SPEED_ENV = "MODELREG_SANDBOX_SPEED"
@@ -161,7 +165,7 @@ def open_sandboxes(clock: SandboxClock) -> tuple[dict[str, Sandbox], dict[str, s
     # Under the lock: processes started together on a fresh directory seed each store once.
     with locked(lock_path()):
         try:
-            for info in providers(details=True):
+            for info in modelreg.providers(details=True):
                 sandbox = _open(info, clock, skipped)
                 if sandbox is not None:
                     sandboxes[info.name] = sandbox
@@ -178,7 +182,7 @@ def reset_sandboxes(clock: SandboxClock, *, seed: bool) -> list[str]:
     with locked(lock_path()):
         clock.reset()
         names = []
-        for info in providers(details=True):
+        for info in modelreg.providers(details=True):
             name = info.name
             path = store_path(name)
             if path.exists() and not _readable(path):

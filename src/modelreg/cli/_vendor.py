@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from modelreg import Model, ModelRegistry, ModelStatus, UnsupportedOperation, provider_info, providers
+import modelreg
+from modelreg import Model, ModelStatus, UnsupportedOperation
 from modelreg.cli import _formats, _output, _params
 from modelreg.cli._completion import complete_ref
 from modelreg.cli._errors import EXIT_INTERRUPTED, command
 from modelreg.cli._session import Session
+
+if TYPE_CHECKING:
+    from modelreg import ModelRegistry
 
 _ref_argument = click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v), shell_complete=complete_ref)
 
 
 def require(registry: ModelRegistry, operation: str, command: str) -> None:
     """Fail with the providers that do offer ``operation`` when this registry's provider does not."""
-    if operation in provider_info(registry.provider).operations:
+    if operation in modelreg.provider_info(registry.provider).operations:
         return
-    offering = [info.name for info in providers(details=True) if operation in info.operations]
+    offering = [info.name for info in modelreg.providers(details=True) if operation in info.operations]
     where = f"; it works with {', '.join(offering)} models" if offering else ""
     raise UnsupportedOperation(
         f"{registry.provider} does not support `modelreg {command}`{where}", provider=registry.provider

@@ -16,16 +16,12 @@ from modelreg.sandbox._clock import Clock, VirtualClock
 from modelreg.sandbox._faults import Fault, FaultPlan
 from modelreg.sandbox._router import Route, compile_routes, match
 from modelreg.sandbox._store import MemoryStore, Store
-from modelreg.sandbox._transport import SandboxTransport
+from modelreg.sandbox._transport import ROOT_PATH, SandboxTransport
 
 if TYPE_CHECKING:
     from modelreg._records import Limit
 
 P = TypeVar("P")
-
-
-SANDBOX_SECRET = "sandbox-{name}"  # noqa: S105 - a placeholder the emulators accept, not a credential
-"""Placeholder for a required credential in sandbox mode (``{name}``: the setting's name); emulators accept any."""
 
 
 class Sandbox:
@@ -193,6 +189,16 @@ class Sandbox:
         content = json.dumps(body).encode()
         all_headers = {"content-type": "application/json", **(headers or {})}
         return httpx.Response(status, headers=all_headers, content=content)
+
+    @staticmethod
+    def link(request: httpx.Request, path: str | None = None, params: Mapping[str, Any] | None = None) -> str:
+        """The absolute URL of ``path`` (default: the request's own) as the client reaches this sandbox.
+
+        For self and next links: served over HTTP under a prefix (``modelreg sandbox serve`` mounts
+        each sandbox at ``/<provider>``), the prefix is put back. ``params`` replaces the query.
+        """
+        url = request.url.copy_with(path=request.extensions.get(ROOT_PATH, "") + (path or request.url.path))
+        return str(url if params is None else url.copy_with(params=dict(params)))
 
     @staticmethod
     def read_body(request: httpx.Request) -> Any:

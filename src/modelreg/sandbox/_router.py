@@ -35,13 +35,23 @@ def route(method: str, pattern: str, *, operation: str) -> Callable[[Handler], H
 
 
 def compile_routes(namespace: dict[str, Any]) -> list[Route]:
-    """Collect the routes marked in a class body."""
+    """Collect the routes marked in a class body, the most literal first.
+
+    ``/models/custom`` is tried before ``/models/{model_id}`` whatever order they were declared
+    in: at the first segment where two patterns differ, a literal segment wins over a parameter.
+    """
     found = []
     for value in namespace.values():
         for method, pattern, operation in getattr(value, "__sandbox_routes__", []):
             regex = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "$")
             found.append(Route(method, pattern, operation, value, regex))
-    return found
+    # A stable sort: routes equally literal keep their declaration order.
+    return sorted(found, key=_specificity)
+
+
+def _specificity(route: Route) -> list[bool]:
+    """Per path segment, whether it is a parameter: literal segments (False) sort first."""
+    return [bool(re.fullmatch(r"\{\w+\}", segment)) for segment in route.pattern.split("/")]
 
 
 def match(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | str | None:

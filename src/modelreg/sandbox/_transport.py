@@ -15,6 +15,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 SendMessage = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, SendMessage], Awaitable[None]]
+ROOT_PATH = "modelreg.sandbox.root_path"
+"""Request extension: the path prefix a server mounted the sandbox at (``Sandbox.link`` puts it back)."""
 
 
 class Served(Protocol):
@@ -37,6 +39,10 @@ class Served(Protocol):
 
     def error_response(self, status: int, message: str) -> httpx.Response:
         """An error answer in the vendor's shape."""
+
+
+SANDBOX_HEADER = "x-modelreg-sandbox"
+"""The header a served sandbox puts on every answer (value ``1``): clients then pace as they do in process."""
 
 
 class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -86,6 +92,8 @@ def asgi_app(sandbox: Served) -> App:
         if scope.get("query_string"):
             url += "?" + scope["query_string"].decode()
         request = httpx.Request(scope["method"], url, headers=[(k, v) for k, v in scope["headers"]], content=body)
+        # Served under a prefix (``mounted_app``): routes match without it, links the sandbox builds add it.
+        request.extensions[ROOT_PATH] = scope.get("root_path", "")
         try:
             response = await transport.handle_async_request(request)
         except httpx.TransportError as exc:
@@ -95,7 +103,7 @@ def asgi_app(sandbox: Served) -> App:
             {
                 "type": "http.response.start",
                 "status": response.status_code,
-                "headers": [(k.lower(), v) for k, v in response.headers.raw],
+                "headers": [*((k.lower(), v) for k, v in response.headers.raw), (SANDBOX_HEADER.encode(), b"1")],
             }
         )
         await send({"type": "http.response.body", "body": response.content})

@@ -1,4 +1,5 @@
-"""Testing helpers for modelreg users: sandbox fixtures and cassettes that never leak a secret.
+"""Testing helpers for modelreg users: sandbox fixtures, cassettes that never leak a secret, and
+``ProviderContract``, the conformance checks a provider plugin runs in one subclass.
 
 Also the pytest plugin (entry point ``pytest11``), active wherever modelreg is installed with
 its ``testing`` extra; vcrpy is imported only when a cassette is used. See ``docs/testing.md``.
@@ -6,6 +7,7 @@ its ``testing`` extra; vcrpy is imported only when a cassette is used. See ``doc
 
 from modelreg.plugins import reload_plugins
 from modelreg.testing._cassettes import MATCH_ON, canonical_body, make_vcr, use_cassette, vcr_options
+from modelreg.testing._contract import ProviderContract
 from modelreg.testing._leaks import Leak, scan_cassette, scan_text
 from modelreg.testing._mismatch import CassetteMismatch, Difference
 
@@ -37,6 +39,7 @@ __all__ = [
     "Difference",
     "Leak",
     "MATCH_ON",
+    "ProviderContract",
     "Recording",
     "SECRET_FIELDS",
     "SECRET_HEADERS",

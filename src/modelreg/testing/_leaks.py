@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 
 from modelreg.redaction import MASK, walk
 from modelreg.testing._scrub import is_secret_header
+from modelreg.testing._secrets import configured_secrets, secret_fields
 
 # Each pattern names one shape a credential takes; ids and timestamps do not take these shapes.
 PATTERNS: dict[str, re.Pattern[str]] = {
@@ -72,28 +74,41 @@ def _strings(value: Any) -> Iterator[str]:
             yield item
 
 
-def _header_leaks(document: Any, source: str) -> Iterator[Leak]:
+def _header_leaks(document: Any, source: str, names: frozenset[str]) -> Iterator[Leak]:
     interactions = document.get("interactions", []) if isinstance(document, dict) else []
     for number, interaction in enumerate(interactions):
         for side in ("request", "response"):
-            headers = (interaction.get(side) or {}).get("headers") or {}
+            part = interaction.get(side) or {}
+            where = f"{source} interaction {number} {side}"
+            headers = part.get("headers") or {}
             for name, values in headers.items():
                 for value in values if isinstance(values, list) else [values]:
-                    if is_secret_header(str(name)) and str(value) != MASK:
-                        where = f"{source} interaction {number} {side}"
+                    secret = is_secret_header(str(name)) or str(name).lower() in names
+                    if secret and str(value) != MASK:
                         yield Leak(where, f"unmasked {name} header", _shorten(str(value)))
+            uri = part.get("uri")
+            for name, value in parse_qsl(urlsplit(uri).query, keep_blank_values=True) if isinstance(uri, str) else ():
+                if name.lower() in names and value and value != MASK:
+                    yield Leak(where, f"unmasked {name} query parameter", _shorten(value))
 
 
-def scan_cassette(path: str | Path, *, secrets: Iterable[str] = ()) -> list[Leak]:
-    """Every credential left in the cassette at ``path``: known ``secrets``, key-like strings, auth headers."""
+def scan_cassette(path: str | Path, *, secrets: Iterable[str] = (), names: Iterable[str] | None = None) -> list[Leak]:
+    """Every credential left in the cassette at ``path``: known values, key-like strings, unmasked credentials.
+
+    Besides ``secrets``, it looks for the value of every credential the installed providers
+    declare that the environment holds (a 32-digit hex key has no telltale shape), and checks
+    that every header and query parameter named by ``names`` (default: the declared
+    credentials' names, their headers and query parameters) is masked.
+    """
     import yaml
 
     source = str(path)
     text = Path(path).read_text(encoding="utf-8")
-    secrets = tuple(secrets)
+    secrets = (*secrets, *configured_secrets())
+    declared = frozenset(n.lower() for n in (secret_fields() if names is None else names))
     leaks = scan_text(text, secrets=secrets, source=source)
     document = yaml.safe_load(text)
     for string in _strings(document):
         leaks.extend(scan_text(string, secrets=secrets, source=source))
-    leaks.extend(_header_leaks(document, source))
+    leaks.extend(_header_leaks(document, source, declared))
     return list(dict.fromkeys(leaks))

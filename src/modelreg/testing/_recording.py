@@ -108,13 +108,17 @@ class Recording:
         # A sandbox's virtual clock makes replayed retries and training polls instant.
         emulator = sandbox if sandbox is not None else modelreg.provider_info(provider).sandbox()
         settings["sandbox"] = emulator
-        settings["transport"] = recordable_transport(emulator) if self.recording else refusing_transport()
+        if settings.get("transport") is None:
+            settings["transport"] = recordable_transport(emulator) if self.recording else refusing_transport()
+        # Else the caller's own transport is the server: recorded through like any other (a
+        # replay never reaches it, since the cassette answers or refuses every request).
         return settings
 
     def connect(self, provider: str, *, sandbox: Sandbox | None = None, **settings: Any) -> ModelRegistry:
         """A ``ModelRegistry`` for ``provider`` whose traffic goes to (or comes from) this cassette.
 
-        ``settings`` are ``connect()`` arguments; ``sandbox=`` records against a prepared emulator.
+        ``settings`` are ``connect()`` arguments; ``sandbox=`` records against a prepared emulator,
+        ``transport=`` against any httpx transport (a ``MockTransport`` serving scripted answers).
         """
         registry = modelreg.connect(provider, **self._arguments(provider, sandbox, dict(settings)))
         self.scrubber.add(*registry_secrets(registry))

@@ -73,9 +73,13 @@ class Scrubber:
 
     # -- requests and responses ------------------------------------------------------------
 
+    def is_secret_header(self, name: str) -> bool:
+        """Whether a header of this name carries a credential: by convention, or declared by a provider."""
+        return is_secret_header(name) or name.lower() in self.fields
+
     def learn_header(self, name: str, value: str) -> None:
         """Remember the credential in a secret header's value (and its bare token after a scheme)."""
-        if is_secret_header(name):
+        if self.is_secret_header(name):
             scheme = _AUTH_SCHEME.match(value.strip())
             self._learn(value, scheme.group(2) if scheme else None)
 
@@ -83,7 +87,7 @@ class Scrubber:
         """Mask secret headers in place; values are a string or a list of strings (vcrpy's forms)."""
         for name in list(headers):
             value = headers[name]
-            if is_secret_header(name):
+            if self.is_secret_header(name):
                 headers[name] = [MASK] * len(value) if isinstance(value, list) else MASK
             elif isinstance(value, list):
                 headers[name] = [self.text(str(v)) for v in value]

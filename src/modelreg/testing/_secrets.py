@@ -18,8 +18,14 @@ def declared_secrets() -> list[tuple[str, Setting]]:
 
 
 def secret_fields() -> frozenset[str]:
-    """The names of every declared credential: masked wherever they appear as a field or parameter."""
-    return frozenset(setting.name.lower() for _, setting in declared_secrets())
+    """The names of every declared credential, and the headers and query parameters they travel in.
+
+    Each is masked wherever it appears as a header, a query parameter or a body field.
+    """
+    names: set[str] = set()
+    for _, setting in declared_secrets():
+        names.update(name.lower() for name in (setting.name, setting.header, setting.query) if name)
+    return frozenset(names)
 
 
 def configured_secrets() -> list[str]:

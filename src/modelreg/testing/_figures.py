@@ -99,4 +99,5 @@ class Figures:
         data["failed"] = self.failed
         data["other_exceptions"] = len(self.other_exceptions)
         data["mismatches"] = len(self.mismatches)
-        return json.loads(json.dumps(data, default=str))
+        shown: dict[str, Any] = json.loads(json.dumps(data, default=str))
+        return shown
