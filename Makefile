@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo keeps its sandbox apart: it never resets the state of your own `modelreg --sandbox`.
+DEMO_STATE := $(VENV)/demo-state
+
 demo: $(STAMP)
-	$(VENV)/bin/modelreg --sandbox sandbox reset --yes
-	$(VENV)/bin/modelreg --sandbox list
+	MODELREG_STATE_DIR=$(DEMO_STATE) $(VENV)/bin/modelreg --sandbox sandbox reset --yes
+	MODELREG_STATE_DIR=$(DEMO_STATE) $(VENV)/bin/modelreg --sandbox list -o table
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

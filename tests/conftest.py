@@ -30,6 +30,16 @@ def install_entry_points(
         (root / f"{module}.py").write_text(source)
 
 
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the real home's config: a fresh, absent config file and no profile chosen."""
+    home = tmp_path_factory.mktemp("config-home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    monkeypatch.setenv("MODELREG_CONFIG", str(home / "modelreg" / "config.toml"))
+    monkeypatch.delenv("MODELREG_PROFILE", raising=False)
+    return home / "modelreg" / "config.toml"
+
+
 @pytest.fixture
 def plugin_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh sys.path entry for fake installed distributions; plugins reload around the test."""
@@ -48,6 +58,32 @@ def toy(plugin_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     install_entry_points(plugin_path, "modelreg-toy", {"toy": "modelreg_toy"})
     monkeypatch.setenv("TOY_TOKEN", "toy-secret-token-123")
     return plugin_path
+
+
+@pytest.fixture
+def fake_keyring() -> Iterator[dict[tuple[str, str], str]]:
+    """An in-memory keyring backend (``(service, username) -> secret``): no test touches the system keyring."""
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.backends import fail
+
+    entries: dict[tuple[str, str], str] = {}
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return entries.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            entries[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            entries.pop((service, username), None)
+
+    keyring.set_keyring(MemoryKeyring())  # type: ignore[no-untyped-call]
+    yield entries
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ class ScriptixProvider(Provider):
     filters = FILTERS
     create_fields = CREATE_FIELDS
     update_fields = UPDATE_FIELDS
+    field_types: ClassVar[Mapping[str, type]] = dict.fromkeys((*CREATE_FIELDS, *FILTERS), str)
     natural_key = ("name", "language", "base_model")
     create_defaults: ClassVar[Mapping[str, Any]] = {"base_model": "general"}
     extra_operations = (

@@ -60,6 +60,7 @@ class SeliseProvider(Provider):
     filters = _validation.FILTERS
     create_fields = _validation.CREATE_FIELDS
     update_fields = ()
+    field_types: ClassVar[Mapping[str, type]] = _validation.FIELD_TYPES
     natural_key = ("display_name", "model_name", "vendor")
     secret_fields = _validation.SECRET_FIELDS
     extra_operations = ("agent_models", "catalogue", "upsert_catalogue", "activate", "deactivate")

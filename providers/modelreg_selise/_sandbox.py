@@ -46,10 +46,11 @@ class SeliseSandbox(Sandbox):
     # -- set-up helpers for tests and demos --------------------------------------------------
 
     def seed(self) -> None:
-        """Three models in ``DEFAULT_PROJECT`` (validated, pending, inactive) and a small catalogue."""
-        first, _, third = (self.add_model(DEFAULT_PROJECT, **fields) for fields in rules.SEED_MODELS)
+        """Four models in ``DEFAULT_PROJECT`` (validated, pending, inactive, failed) and a small catalogue."""
+        first, _, third, fourth = (self.add_model(DEFAULT_PROJECT, **fields) for fields in rules.SEED_MODELS)
         self._set(first, validation_status="valid", LastValidatedDate=rules.iso(self.clock.now()))
         self.set_active(third, False)
+        self._set(fourth, validation_status="invalid", LastValidatedDate=rules.iso(self.clock.now()))
         for vendor, entries in rules.SEED_CATALOGUE.items():
             self.store.put(CATALOGUE, vendor, {"entries": [dict(e) for e in entries]})
 

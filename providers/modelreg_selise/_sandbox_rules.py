@@ -304,8 +304,18 @@ SEED_MODELS: list[Entry] = [
         "api_version": "2024-02-01",
         "deployment_name": "embeddings",
     },
+    {
+        "provider": "openai",
+        "service_platform": "official_api",
+        "version": "gpt-3.5",
+        "model_name": "gpt-3.5-turbo",
+        "display_name": "Legacy FAQ assistant",
+        "api_key": "sk-expired",
+        "MaxTokens": 2048,
+        "DefaultTemp": 0.2,
+    },
 ]
-"""Three realistic configurations: the first validated, the second pending, the third deactivated."""
+"""Four realistic configurations: validated, pending, deactivated, and one whose validation failed."""
 
 
 def catalogue_view(entry: Entry) -> Entry:

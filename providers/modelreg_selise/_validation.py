@@ -35,6 +35,16 @@ CREATE_FIELDS = (
     *REQUIRED_TEXT, *OPTIONAL_TEXT, *OPTIONAL_MAPS, "max_tokens", "default_temperature", "name", *ALIASES
 )  # fmt: skip
 FILTERS = ("vendor", "model_type", "is_active", "status", "validation_status", "search")
+FIELD_TYPES: dict[str, type] = {
+    **dict.fromkeys((*REQUIRED_TEXT, *OPTIONAL_TEXT, "name", *FILTERS), str),
+    **dict.fromkeys(OPTIONAL_MAPS, dict),
+    "max_tokens": int,
+    "MaxTokens": int,
+    "default_temperature": float,
+    "DefaultTemp": float,
+    "is_active": bool,
+}
+"""What each create field and filter holds, for tools that read values as text (the CLI's ``--set``)."""
 SECRET_FIELDS = frozenset({"api_key", "custom_headers", "project_key"})
 
 _HINTS = {

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from modelreg._bulk import BulkOutcome, BulkProgress
+from modelreg._bulk import BulkOutcome, BulkProgress, looked_up_async
 from modelreg._bulk import run_async as run_bulk
 from modelreg._drivers import run_async
 from modelreg._pagination import Held, resume, walk_async
@@ -74,7 +74,7 @@ class AsyncModelRegistry(BaseRegistry[httpx.AsyncClient, Callable[[float], Await
         """
         bulk = self._bulk(ids, concurrency, progress)
         if dry_run:
-            return bulk.dry_run()
+            return await run_bulk(bulk, looked_up_async(self.provider, self.get, missing_ok))
         return await run_bulk(bulk, lambda model_id: self.delete(model_id, missing_ok=missing_ok))
 
     async def train(self, model_id: str | int, **options: Any) -> Model:

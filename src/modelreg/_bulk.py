@@ -17,7 +17,7 @@ import attrs
 
 from modelreg._codec import Record
 from modelreg._records import Deletion, Issue, Model
-from modelreg.errors import AuthenticationFailed, PermissionDenied, RateLimited, ValidationFailed
+from modelreg.errors import AuthenticationFailed, NotFound, PermissionDenied, RateLimited, ValidationFailed
 
 
 class BulkStatus(str, enum.Enum):
@@ -54,6 +54,7 @@ BulkProgress = Callable[[BulkOutcome, int, int], Any]
 
 # Errors after which every further request would fail the same way: the rest are skipped.
 FATAL = (AuthenticationFailed, PermissionDenied, RateLimited)
+NOT_THERE = "dry run: not found, so there is nothing to delete"
 
 
 class BulkDelete:
@@ -103,21 +104,19 @@ class BulkDelete:
         """A ``BulkOutcome`` of this provider."""
         return BulkOutcome(self.provider, model_id, status, detail, error)
 
-    def dry_run(self) -> list[BulkOutcome]:
-        """What a real run would delete, sending nothing."""
-        self.start()
-        for position, model_id in self.targets:
-            self.record(position, self.outcome(model_id, BulkStatus.WOULD_DELETE, "dry run: nothing was sent"))
-        return self.results()
-
     def skipped(self, model_id: str) -> BulkOutcome | None:
         """The outcome of an id not to attempt because an earlier error dooms it, else None."""
         if self.stop_reason is None:
             return None
         return self.outcome(model_id, BulkStatus.SKIPPED, f"not attempted: {self.stop_reason}")
 
-    def settle(self, model_id: str, result: Deletion | Exception) -> BulkOutcome:
-        """The outcome of one delete's result or error; an error that dooms the rest stops the run."""
+    def settle(self, model_id: str, result: Deletion | Model | Exception) -> BulkOutcome:
+        """The outcome of one delete's result or error; an error that dooms the rest stops the run.
+
+        A ``Model`` is a dry run's look-up that found the model: it would be deleted.
+        """
+        if isinstance(result, Model):
+            return self.outcome(model_id, BulkStatus.WOULD_DELETE, "dry run: it exists and would be deleted")
         if isinstance(result, Deletion):
             if result.deleted:
                 return self.outcome(model_id, BulkStatus.DELETED, result.detail)
@@ -173,7 +172,37 @@ def _check_ids(provider: str, ids: Iterable[str | int | Model]) -> list[str]:
     return checked
 
 
-def run_sync(plan: BulkDelete, delete: Callable[[str], Deletion]) -> list[BulkOutcome]:
+def looked_up(provider: str, get: Callable[[str], Model], missing_ok: bool) -> Callable[[str], Model | Deletion]:
+    """A dry run's stand-in for delete: look the model up; a missing one is reported as the real run would."""
+
+    def look(model_id: str) -> Model | Deletion:
+        try:
+            return get(model_id)
+        except NotFound:
+            if not missing_ok:
+                raise
+            return Deletion(provider, model_id, deleted=False, detail=NOT_THERE)
+
+    return look
+
+
+def looked_up_async(
+    provider: str, get: Callable[[str], Awaitable[Model]], missing_ok: bool
+) -> Callable[[str], Awaitable[Model | Deletion]]:
+    """The async twin of ``looked_up``."""
+
+    async def look(model_id: str) -> Model | Deletion:
+        try:
+            return await get(model_id)
+        except NotFound:
+            if not missing_ok:
+                raise
+            return Deletion(provider, model_id, deleted=False, detail=NOT_THERE)
+
+    return look
+
+
+def run_sync(plan: BulkDelete, delete: Callable[[str], Deletion | Model]) -> list[BulkOutcome]:
     """Run ``plan`` on ``plan.concurrency`` threads; progress is reported from the calling thread."""
     plan.start()
 
@@ -182,7 +211,7 @@ def run_sync(plan: BulkDelete, delete: Callable[[str], Deletion]) -> list[BulkOu
         if skipped is not None:
             return skipped
         try:
-            result: Deletion | Exception = delete(model_id)
+            result: Deletion | Model | Exception = delete(model_id)
         except Exception as exc:  # every failure becomes that id's outcome; the run goes on
             result = exc
         return plan.settle(model_id, result)
@@ -199,7 +228,7 @@ def run_sync(plan: BulkDelete, delete: Callable[[str], Deletion]) -> list[BulkOu
     return plan.results()
 
 
-async def run_async(plan: BulkDelete, delete: Callable[[str], Awaitable[Deletion]]) -> list[BulkOutcome]:
+async def run_async(plan: BulkDelete, delete: Callable[[str], Awaitable[Deletion | Model]]) -> list[BulkOutcome]:
     """Run ``plan`` with ``plan.concurrency`` tasks taking the ids in turn."""
     plan.start()
     queue = iter(plan.targets)
@@ -209,7 +238,7 @@ async def run_async(plan: BulkDelete, delete: Callable[[str], Awaitable[Deletion
             outcome = plan.skipped(model_id)
             if outcome is None:
                 try:
-                    result: Deletion | Exception = await delete(model_id)
+                    result: Deletion | Model | Exception = await delete(model_id)
                 except Exception as exc:  # every failure becomes that id's outcome; the run goes on
                     result = exc
                 outcome = plan.settle(model_id, result)

@@ -1,4 +1,4 @@
-"""Resolving a provider's settings from ``connect()`` arguments and the environment."""
+"""Resolving a provider's settings from ``connect()`` arguments, the environment and the profile."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from modelreg._paging import paging_of
+from modelreg._sources import effective
 from modelreg.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -26,30 +27,27 @@ def resolve_config(
     *,
     base_url: str | None,
     sandbox: bool,
+    profile: str | None = None,
 ) -> Config:
-    """Settings for ``cls`` from ``arguments``, then env vars, then defaults; nothing is sent."""
+    """Settings for ``cls`` from ``arguments``, then env vars, then the profile, then defaults; nothing is sent."""
     known = {setting.name for setting in cls.settings}
     unknown = sorted(set(arguments) - known)
     if unknown:
         accepted = ", ".join(sorted(known)) or "no provider settings"
         raise ConfigurationError(
             f"{cls.name} does not take {', '.join(map(repr, unknown))}; it accepts {accepted} "
-            "(plus sandbox, base_url, transport, max_retries, timeout, limits, max_wait, deadline)",
+            "(plus sandbox, base_url, transport, max_retries, timeout, limits, max_wait, deadline, profile)",
             provider=cls.name,
         )
+    found = effective(cls, arguments, base_url=base_url, sandbox=sandbox, profile=profile)
     values: dict[str, Any] = {}
     missing = []
-    for setting in cls.settings:
-        value = arguments.get(setting.name)
-        if value is None and setting.env:
-            value = os.environ.get(setting.env) or None
-        if value is None:
-            value = setting.default
+    for setting, source in zip(cls.settings, found[:-1], strict=True):
+        if source.error:
+            raise ConfigurationError(source.error, provider=cls.name)
+        value = source.value
         if value is None and setting.required:
-            if sandbox:
-                value = SANDBOX_SECRET.format(name=setting.name) if setting.secret else "sandbox"
-            else:
-                missing.append(setting)
+            missing.append(setting)
         if setting.secret and value is not None and not isinstance(value, str):
             raise ConfigurationError(
                 f"{cls.name} setting {setting.name} must be a string, got {type(value).__name__}",
@@ -60,8 +58,10 @@ def resolve_config(
         wanted = "; ".join(f"pass {s.name}=..." + (f" or set {s.env}" if s.env else "") for s in missing)
         raise ConfigurationError(f"{cls.name} needs credentials: {wanted}", provider=cls.name)
     paging_of(cls)
-    url = base_url or (os.environ.get(cls.base_url_env) if cls.base_url_env else None) or cls.default_base_url
-    url = fill_base_url(cls, url, values)
+    url_source = found[-1]
+    if url_source.error:
+        raise ConfigurationError(url_source.error, provider=cls.name)
+    url = fill_base_url(cls, str(url_source.value), values)
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(
             f"{cls.name} base_url must start with http:// or https://, got {url!r}", provider=cls.name
@@ -69,7 +69,6 @@ def resolve_config(
     secret_names = frozenset(s.name for s in cls.settings if s.secret)
     from modelreg.provider import Config  # with httpx: not needed to list missing settings
 
-    config = Config(cls.name, url.rstrip("/"), values, secret_names)
     secret_params = frozenset(s.query for s in cls.settings if s.secret and s.query)
     config = Config(cls.name, url.rstrip("/"), values, secret_names, secret_params)
     cls.check_config(config)

@@ -12,7 +12,7 @@ import httpx
 
 from modelreg._async_registry import AsyncModelRegistry
 from modelreg._binding import registry_class
-from modelreg._config import check_secure, missing_settings, resolve_config
+from modelreg._config import check_secure, resolve_config
 from modelreg._engine import Engine
 from modelreg._multi import AsyncRegistries, Registries
 from modelreg._observe import Hook
@@ -22,11 +22,12 @@ from modelreg._plugins import provider_class, provider_classes
 from modelreg._quota import LimitSpec
 from modelreg._registry import ModelRegistry
 from modelreg._retry import RetryPolicy
+from modelreg._sources import missing as unconfigured
 from modelreg._tls import verify_for
 from modelreg._typed import by_provider, by_provider_async
 from modelreg.errors import ConfigurationError
 from modelreg.provider import Provider
-from modelreg.sandbox import Sandbox, VirtualClock
+from modelreg.sandbox import MemoryStore, Sandbox, VirtualClock
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_CLOCK_SKEW = 120.0
@@ -91,19 +92,22 @@ def _parts(
     user_agent: str | None,
     event_hooks: Mapping[str, Iterable[Hook]] | None,
     otel: Any,
+    profile: str | None,
     settings: Mapping[str, Any],
 ) -> _Parts:
     cls = provider_class(name)
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ConfigurationError(f"max_retries must be a non-negative integer, got {max_retries!r}", provider=name)
     in_sandbox = sandbox is not False and sandbox is not None
-    config = resolve_config(cls, settings, base_url=base_url, sandbox=in_sandbox)
+    config = resolve_config(cls, settings, base_url=base_url, sandbox=in_sandbox, profile=profile)
     provider = cls(config)
     emulator: Sandbox | None = None
     if isinstance(sandbox, Sandbox):
         emulator = sandbox
     elif sandbox is True:
-        emulator = cls.sandbox()
+        # The same start as `modelreg --sandbox`: a fresh store holding the provider's seed models.
+        emulator = cls.sandbox(store=MemoryStore())
+        emulator.seed()
     if emulator is not None and transport is None:
         transport = emulator.transport()
     else:  # the requests may cross a network: credentials must not travel in clear
@@ -162,6 +166,7 @@ def connect(
     user_agent: str | None = None,
     event_hooks: Mapping[str, Iterable[Hook]] | None = None,
     otel: Any = None,
+    profile: str | None = None,
     **settings: Any,
 ) -> ModelRegistry:
     """A ``ModelRegistry`` bound to ``provider``; credentials come from ``settings`` or the environment.
@@ -177,6 +182,9 @@ def connect(
     request; ``user_agent`` follows ``modelreg/<version>`` in the User-Agent; ``event_hooks``
     (``{"request": [...], "response": [...], "retry": [...]}``) are called with a ``RequestEvent``;
     ``otel=True`` (or a tracer provider, or ``MODELREG_OTEL=1``) makes OpenTelemetry spans.
+    ``profile`` names the config-file
+    profile to read settings from (default: ``$MODELREG_PROFILE``, else ``default`` if it exists);
+    arguments win over env vars, which win over the profile (``modelreg.profiles``).
     """
     parts = _parts(provider, **_options(locals()))
     simulated = parts.simulated()
@@ -205,6 +213,7 @@ def connect_async(
     user_agent: str | None = None,
     event_hooks: Mapping[str, Iterable[Hook]] | None = None,
     otel: Any = None,
+    profile: str | None = None,
     **settings: Any,
 ) -> AsyncModelRegistry:
     """An ``AsyncModelRegistry`` bound to ``provider``; the same arguments as ``connect()``."""
@@ -230,15 +239,19 @@ def connect_all(
     providers: Iterable[str] | None = None,
     sandbox: bool | Mapping[str, Sandbox] = False,
     settings: Mapping[str, Mapping[str, Any]] | None = None,
+    profile: str | None = None,
     **options: Any,
 ) -> Registries:
     """Connect every installed provider that is configured (all of them with ``sandbox=True``).
 
     ``settings`` maps a provider name to its own ``connect()`` arguments; ``options``
-    (``max_retries``, ``timeout``...) apply to all. Providers left out are in ``.skipped``.
+    (``max_retries``, ``timeout``...) apply to all, and so does ``profile`` (a provider the
+    profile configures counts as configured). Providers left out are in ``.skipped``.
     """
-    chosen, skipped = _choose(providers, sandbox, settings or {})
-    return Registries({name: connect(name, **options, **own) for name, own in chosen.items()}, skipped)
+    chosen, skipped = _choose(providers, sandbox, settings or {}, profile)
+    return Registries(
+        {name: connect(name, **{"profile": profile, **options, **own}) for name, own in chosen.items()}, skipped
+    )
 
 
 def connect_all_async(
@@ -246,15 +259,20 @@ def connect_all_async(
     providers: Iterable[str] | None = None,
     sandbox: bool | Mapping[str, Sandbox] = False,
     settings: Mapping[str, Mapping[str, Any]] | None = None,
+    profile: str | None = None,
     **options: Any,
 ) -> AsyncRegistries:
     """The async twin of ``connect_all()``."""
-    chosen, skipped = _choose(providers, sandbox, settings or {})
-    return AsyncRegistries({name: connect_async(name, **options, **own) for name, own in chosen.items()}, skipped)
+    chosen, skipped = _choose(providers, sandbox, settings or {}, profile)
+    registries = {name: connect_async(name, **{"profile": profile, **options, **own}) for name, own in chosen.items()}
+    return AsyncRegistries(registries, skipped)
 
 
 def _choose(
-    names: Iterable[str] | None, sandbox: bool | Mapping[str, Sandbox], settings: Mapping[str, Mapping[str, Any]]
+    names: Iterable[str] | None,
+    sandbox: bool | Mapping[str, Sandbox],
+    settings: Mapping[str, Mapping[str, Any]],
+    profile: str | None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Each provider to connect with its own arguments, and each one left out with the reason."""
     chosen: dict[str, dict[str, Any]] = {}
@@ -269,7 +287,7 @@ def _choose(
         elif sandbox:
             own["sandbox"] = True
         else:
-            missing = [env for env in missing_settings(provider_class(name)) if env.lower() not in own]
+            missing = [env for env in unconfigured(provider_class(name), profile) if env.lower() not in own]
             if missing and not own:
                 skipped[name] = f"not configured: set {', '.join(missing)}"
                 continue

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from modelreg._bulk import BulkOutcome, BulkProgress
+from modelreg._bulk import BulkOutcome, BulkProgress, looked_up
 from modelreg._bulk import run_sync as run_bulk
 from modelreg._drivers import run_sync
 from modelreg._pagination import Held, resume, walk_sync
@@ -76,13 +76,15 @@ class ModelRegistry(BaseRegistry[httpx.Client, Callable[[float], None]]):
 
         A failure is that id's outcome and the others go on; after an error that would fail every
         other id too (credentials refused, rate limit exhausted) the rest are ``SKIPPED``.
-        ``dry_run`` sends nothing and answers ``WOULD_DELETE``. ``concurrency`` defaults to the
+        ``dry_run`` deletes nothing: it looks each id up and answers ``WOULD_DELETE`` for a model that
+        exists, and for a missing one what the real run would (``ALREADY_GONE`` with ``missing_ok``,
+        else ``FAILED`` with ``NotFound``). ``concurrency`` defaults to the
         provider's delete cap, which the engine enforces whatever is asked here; ``progress`` is
         called with ``(outcome, done, total)`` after each id.
         """
         bulk = self._bulk(ids, concurrency, progress)
         if dry_run:
-            return bulk.dry_run()
+            return run_bulk(bulk, looked_up(self.provider, self.get, missing_ok))
         return run_bulk(bulk, lambda model_id: self.delete(model_id, missing_ok=missing_ok))
 
     def train(self, model_id: str | int, **options: Any) -> Model:

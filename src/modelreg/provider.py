@@ -175,6 +175,9 @@ class Provider:
     """The value ``create`` uses for a field left out, where that field is part of the natural key."""
     secret_fields: ClassVar[Collection[str]] = ()
     """Create fields holding credentials: a manifest gives them by reference; plans never show or compare them."""
+    field_types: ClassVar[Mapping[str, type]] = {}
+    """The type of each field and filter (``str``, ``int``, ``float``, ``bool``, ``dict`` or ``list``), so that
+    tools reading text (the CLI's ``--set version=1``) pass the value the provider expects; optional."""
     extra_operations: ClassVar[tuple[str, ...]] = ()
     """Names of provider-only flow methods that registries expose as their own methods."""
 

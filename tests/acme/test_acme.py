@@ -216,7 +216,9 @@ def test_sandbox_serve_prints_a_base_url_with_the_vendors_path_and_serves_next_l
 
     walked: list[list[str]] = []
     # Instead of serving until interrupted, the "server" walks the app once while the command runs.
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: walked.append(asyncio.run(walk(app))))
+    monkeypatch.setattr(
+        uvicorn.Server, "run", lambda self, sockets=None: walked.append(asyncio.run(walk(self.config.app)))
+    )
     monkeypatch.setenv("MODELREG_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("MODELREG_PLUGINS", "acme")
     result = CliRunner().invoke(make_cli(), ["sandbox", "serve", "--port", "9911"], catch_exceptions=False)

@@ -83,13 +83,27 @@ def test_a_missing_model_fails_with_not_found_unless_missing_ok(toy: Path, mode:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_dry_run_sends_nothing_and_says_what_would_be_deleted(toy: Path, mode: str) -> None:
+def test_dry_run_looks_each_id_up_and_deletes_nothing(toy: Path, mode: str) -> None:
     server = ToyServer(5)
     outcomes = delete_many(mode, server, [1, 2, 999], dry_run=True)
-    assert server.methods == []
-    assert statuses(outcomes) == [(i, BulkStatus.WOULD_DELETE) for i in ["1", "2", "999"]]
-    assert all(outcome.ok and "nothing was sent" in (outcome.detail or "") for outcome in outcomes)
+    assert set(server.methods) == {"GET"}
+    assert statuses(outcomes) == [
+        ("1", BulkStatus.WOULD_DELETE),
+        ("2", BulkStatus.WOULD_DELETE),
+        ("999", BulkStatus.FAILED),
+    ]
+    assert all(outcome.ok and "would be deleted" in (outcome.detail or "") for outcome in outcomes[:2])
+    assert isinstance(outcomes[2].error, NotFound) and not outcomes[2].ok
     assert len(server.docs) == 5
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_dry_run_with_missing_ok_reports_a_missing_id_as_already_gone(toy: Path, mode: str) -> None:
+    server = ToyServer(2)
+    outcomes = delete_many(mode, server, [999, 1], dry_run=True, missing_ok=True)
+    assert statuses(outcomes) == [("999", BulkStatus.ALREADY_GONE), ("1", BulkStatus.WOULD_DELETE)]
+    assert "not found" in (outcomes[0].detail or "") and outcomes[0].ok
+    assert "DELETE" not in server.methods and len(server.docs) == 2
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -35,11 +35,19 @@ def test_list_jsonl_prints_one_object_per_line(cli: Invoke) -> None:
 
 def test_list_table_shows_refs_names_and_statuses(cli: Invoke) -> None:
     create(cli, "Alpha")
-    result = cli("--sandbox", "list")
+    result = cli("--sandbox", "list", "-o", "table")
     assert result.exit_code == 0
-    header = result.stdout.splitlines()[1]
+    header = result.stdout.splitlines()[0]
     assert header.split() == ["REF", "NAME", "STATUS", "UPDATED", "DESCRIPTION"]
     assert "toy:1" in result.stdout and "Alpha" in result.stdout and "pending" in result.stdout
+
+
+def test_list_in_a_pipe_is_one_tab_separated_line_per_model_without_a_header(cli: Invoke) -> None:
+    create(cli, "Alpha")
+    create(cli, "Beta", "--description", "second\tone")
+    lines = cli("--sandbox", "list").stdout.splitlines()
+    assert [line.split("\t")[:3] for line in lines] == [["toy:1", "Alpha", "pending"], ["toy:2", "Beta", "pending"]]
+    assert lines[1].split("\t")[4] == "second one"  # a tab in a value never makes another column
 
 
 def test_list_state_persists_between_invocations(cli: Invoke, state_dir: Path) -> None:

@@ -187,3 +187,32 @@ def test_serve_without_uvicorn_says_how_to_install_it(cli: Invoke, monkeypatch: 
     result = cli("sandbox", "serve")
     assert result.exit_code == 1
     assert "modelreg[server]" in result.stderr
+
+
+def test_serve_on_a_busy_port_says_so_and_prints_no_url(cli: Invoke) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = cli("--sandbox", "sandbox", "serve", "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stdout == ""  # no URL that would point at someone else's server
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr and "--port" in result.stderr
+
+
+@pytest.mark.timeout(300)
+def test_serve_on_a_busy_port_in_a_real_process_exits_1_before_any_url(state_dir: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "modelreg", "--sandbox", "sandbox", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "MODELREG_STATE_DIR": str(state_dir)},
+        )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"Error: port {port} on 127.0.0.1 is already in use")

@@ -53,6 +53,7 @@ def test_contract_names_import_from_the_package() -> None:
 
 def test_the_public_submodules_export_what_they_document() -> None:
     import modelreg.plugins
+    import modelreg.profiles
     import modelreg.redaction
     import modelreg.sandbox
     import modelreg.testing
@@ -69,4 +70,6 @@ def test_the_public_submodules_export_what_they_document() -> None:
     ]
     assert {"MASK", "MIN_SECRET_LENGTH", "Redactor", "rebuild", "walk"} <= set(modelreg.redaction.__all__)
     assert "SANDBOX_SECRET" in modelreg.sandbox.__all__
+    assert {"effective_settings", "load_config", "save_profile", "Reference"} <= set(modelreg.profiles.__all__)
+    assert all(getattr(modelreg.profiles, name) is not None for name in modelreg.profiles.__all__)
     assert modelreg.testing.reload_plugins is modelreg.plugins.reload_plugins

@@ -118,7 +118,6 @@ def test_without_orjson_the_standard_library_decodes_everything() -> None:
         from modelreg import _json
         assert _json.BACKEND == "json" and _json.orjson_loads is None, _json.BACKEND
         with modelreg.connect("scriptix", sandbox=True) as reg:
-            reg.sandbox.seed()
             print(len(list(reg.list())))
         """
     )

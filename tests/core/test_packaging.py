@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import venv
@@ -49,8 +50,9 @@ def test_wheel_installs_into_a_fresh_venv_and_finds_both_providers(wheel: Path, 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
+    # As the README says to install it: the wheel with the cli extra.
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"{wheel}[cli]"],
         check=True,
         capture_output=True,
         timeout=600,
@@ -63,3 +65,9 @@ def test_wheel_installs_into_a_fresh_venv_and_finds_both_providers(wheel: Path, 
     names, scriptix_file, selise_file = json.loads(done.stdout)
     assert {"scriptix", "selise"} <= set(names)
     assert str(env_dir) in scriptix_file and str(env_dir) in selise_file
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "MODELREG_STATE_DIR": str(tmp_path / "state")}
+    listed = subprocess.run(
+        [str(env_dir / "bin" / "modelreg"), "--sandbox", "list"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[0].startswith("scriptix:1\tMedical Cardiology EN\tavailable")

@@ -48,6 +48,9 @@ def test_the_guides_python_examples_run(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_the_readmes_manifest_is_valid(tmp_path: Path) -> None:
     section = README.split("## Models as code", 1)[1].split("\n## ", 1)[0]
-    (tmp_path / "models.toml").write_text(blocks(section, "toml")[0])
+    example = blocks(section, "toml")[0]
+    assert example in (ROOT / "examples" / "models.toml").read_text(), "the README shows examples/models.toml"
+    (tmp_path / "models.toml").write_text(example)
+    (tmp_path / "openai.key").write_text((ROOT / "examples" / "openai.key").read_text())
     manifest = modelreg.load_manifest(tmp_path / "models.toml")
     assert len(manifest.entries) == 2 and manifest.prune["scriptix"].name_prefix == "team-a/"

@@ -32,10 +32,15 @@ def raw_client(sandbox: SeliseSandbox) -> httpx.Client:
     return httpx.Client(transport=sandbox.transport(), base_url="https://api.seliseblocks.com")
 
 
-def test_a_new_in_memory_sandbox_is_seeded_with_three_models_in_the_default_project() -> None:
+def test_a_new_in_memory_sandbox_is_seeded_with_four_models_in_the_default_project() -> None:
     with modelreg.connect("selise", sandbox=True) as reg:
         models = list(reg.list())
-    assert [m.status for m in models] == [ModelStatus.AVAILABLE, ModelStatus.PENDING, ModelStatus.INACTIVE]
+    assert [m.status for m in models] == [
+        ModelStatus.AVAILABLE,
+        ModelStatus.PENDING,
+        ModelStatus.INACTIVE,
+        ModelStatus.FAILED,
+    ]
     assert {m.details.vendor for m in models} == {"openai", "anthropic", "azure"}
 
 
@@ -111,8 +116,9 @@ def test_status_filters_match_the_status_of_what_they_return() -> None:
             found = list(reg.list(status=status))
             assert found, status
             assert {m.status for m in found} == {status}
-        assert [m.id for m in reg.list(validation_status="invalid")] == [bad.id]
-        assert [m.id for m in reg.list(status="invalid")] == [bad.id]
+        seeded_failure = "mdl_000004"
+        assert [m.id for m in reg.list(validation_status="invalid")] == [seeded_failure, bad.id]
+        assert [m.id for m in reg.list(status="invalid")] == [seeded_failure, bad.id]
 
 
 def test_contradicting_filters_are_refused() -> None:
@@ -177,7 +183,7 @@ def test_the_raw_api_speaks_fastapi() -> None:
         assert redirect.headers["location"] == "https://api.seliseblocks.com/models/?page=2"
         listing = client.get("/models/", headers=headers).json()
         assert set(listing) == {"items", "total", "page", "page_size"}
-        assert (listing["total"], listing["page"], listing["page_size"]) == (3, 1, 20)
+        assert (listing["total"], listing["page"], listing["page_size"]) == (4, 1, 20)
         stored_names = {"_id", "CreatedDate", "LastUpdatedDate", "IsActive", "MaxTokens", "DefaultTemp"}
         assert stored_names <= set(listing["items"][0])
         bad = client.get("/models/", params={"page_size": "101", "provider": "acme"}, headers=headers)
@@ -253,7 +259,7 @@ def test_sqlite_store_keeps_every_model_across_sandboxes(tmp_path: Path) -> None
     second = SeliseProvider.sandbox(store=SqliteStore(path))
     with modelreg.connect("selise", sandbox=second) as reg:
         assert reg.get(model.id).status is ModelStatus.AVAILABLE
-        assert len(list(reg.list())) == 4
+        assert len(list(reg.list())) == 5
 
 
 def test_the_token_endpoint_checks_registered_clients_and_issues_expiring_tokens() -> None:

@@ -11,19 +11,26 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from modelreg.cli._session import Session
 
+EXIT_INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT), however early it comes."""
+
 
 def main(args: list[str] | None = None) -> Any:
     """Run the ``modelreg`` command line."""
     try:
-        from modelreg.cli._app import make_cli
-    except ImportError as exc:
-        if exc.name not in ("click", "rich"):
-            raise
-        hint = "install it with: pip install 'modelreg[cli]'"
-        print(f"modelreg: the command line needs {exc.name}; {hint}", file=sys.stderr)
-        return 1
-    # click itself stops quietly when the reader goes away early (``modelreg list | head``).
-    return make_cli().main(args=args, prog_name="modelreg")
+        try:
+            from modelreg.cli._app import make_cli
+        except ImportError as exc:
+            if exc.name not in ("click", "rich"):
+                raise
+            hint = "install it with: pip install 'modelreg[cli]'"
+            print(f"modelreg: the command line needs {exc.name}; {hint}", file=sys.stderr)
+            return 1
+        # click itself stops quietly when the reader goes away early (``modelreg list | head``).
+        return make_cli().main(args=args, prog_name="modelreg")
+    except KeyboardInterrupt:  # while starting up (loading plugins): commands handle their own
+        print("\nInterrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def make_cli() -> Any:

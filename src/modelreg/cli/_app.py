@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from modelreg import __version__, errors
-from modelreg.cli._errors import EXIT_FAILURE, describe, exit_code
+from modelreg.cli import _globals
+from modelreg.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, describe, exit_code
 from modelreg.cli._session import Session
 from modelreg.plugins import plugin_manager
 
@@ -21,20 +22,32 @@ DETAILED = (errors.TransportError, errors.ProtocolError, errors.ServerError)
 
 
 class ModelregGroup(click.Group):
-    """A click group that reports library errors as one line and maps them to exit codes."""
+    """A click group that reports library errors as one line and maps them to exit codes (130 for Ctrl-C)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; turn a modelreg error into ``Error: ...`` and exit 1 (2 for bad input)."""
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.Abort, click.ClickException):
+        except click.Abort as exc:
+            if isinstance(exc.__context__, KeyboardInterrupt):  # Ctrl-C at a prompt: click says Abort
+                _interrupted(ctx)
+            raise
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except errors.ModelRegError as exc:
             _report(ctx, describe(exc), exit_code(exc), detail=isinstance(exc, DETAILED))
         except BrokenPipeError:
             raise  # main() stops quietly when the reader goes away (``modelreg list | head``)
+        except KeyboardInterrupt:
+            _interrupted(ctx)
         except Exception as exc:
             _report(ctx, f"unexpected {type(exc).__name__}: {exc} (this is a bug in modelreg)", EXIT_FAILURE)
+
+
+def _interrupted(ctx: click.Context) -> None:
+    """Stop after Ctrl-C with the shell's exit code for it, 130, in every command."""
+    click.echo("\nInterrupted.", err=True)
+    ctx.exit(EXIT_INTERRUPTED)
 
 
 def _report(ctx: click.Context, message: str, code: int, *, detail: bool = True) -> None:
@@ -57,7 +70,7 @@ def configure_logging(verbose: int) -> Callable[[], None]:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING)
+    logger.setLevel(_globals.log_level(verbose))
     logger.propagate = False
 
     def restore() -> None:
@@ -70,34 +83,30 @@ def configure_logging(verbose: int) -> Callable[[], None]:
 
 def make_cli() -> click.Group:
     """A fresh ``modelreg`` command group with every built-in and plugin command added."""
-    from modelreg.cli import _apply, _delete, _models, _providers, _sandbox_cmd, _vendor
+    from modelreg.cli import _apply, _completion, _config_cmd, _delete, _models, _providers, _sandbox_cmd, _vendor
 
     @click.group(cls=ModelregGroup, name="modelreg", context_settings={"help_option_names": ["-h", "--help"]})
-    @click.option(
-        "--sandbox",
-        is_flag=True,
-        envvar="MODELREG_SANDBOX",
-        help="Use the built-in vendor emulators (or set MODELREG_SANDBOX=1), with state kept under "
-        "$MODELREG_STATE_DIR (default: $XDG_STATE_HOME/modelreg or ~/.local/state/modelreg).",
-    )
-    @click.option("-v", "--verbose", count=True, help="Log requests (-v) and their details (-vv); show tracebacks.")
+    @_globals.options
     @click.version_option(__version__, prog_name="modelreg")
     @click.pass_context
-    def cli(ctx: click.Context, sandbox: bool, verbose: int) -> None:
+    def cli(ctx: click.Context, /, verbose: int, **options: Any) -> None:
         """Manage custom models at several vendors (Scriptix, SELISE Blocks, ...) from one command.
 
-        Models are named by refs such as scriptix:123 or selise:model_abc. Credentials come from
-        environment variables (`modelreg providers` lists them); --sandbox needs none.
-        Exit codes: 0 success, 1 failure, 2 invalid usage.
+        Models are named by refs such as scriptix:123 or selise:model_abc. Settings come from
+        arguments, then environment variables, then a profile of the config file (`modelreg
+        configure PROVIDER` writes one; `modelreg config show` shows where each comes from);
+        --sandbox needs none. Global options may come before or after the command.
+        Exit codes: 0 success, 1 failure, 2 invalid usage, 130 interrupted (Ctrl-C).
         """
         ctx.call_on_close(configure_logging(verbose))
-        session = Session(sandbox=sandbox, verbose=verbose)
+        session = Session(verbose=verbose, **options)
         ctx.obj = session
         ctx.call_on_close(session.close)
 
-    for module in (_providers, _models, _delete, _vendor, _sandbox_cmd, _apply):
+    for module in (_providers, _models, _delete, _vendor, _sandbox_cmd, _apply, _config_cmd, _completion):
         module.register(cli)
     _plugin_commands(cli)
+    _globals.spread(cli)
     return cli
 
 

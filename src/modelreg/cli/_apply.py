@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import modelreg
-from modelreg.cli import _output
+from modelreg.cli import _formats, _output
+from modelreg.cli._formats import Grid
 from modelreg.cli._session import Session
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
     from modelreg import Action, ApplyOutcome, Plan
 
 EXIT_PENDING = 3
@@ -45,11 +44,11 @@ def key_text(action: Action) -> str:
 
 
 def changes_text(action: Action) -> str:
-    """One line per changed field: ``description: "old" → "new"``."""
-    return "\n".join(f"{name}: {value_text(c.old)} → {value_text(c.new)}" for name, c in action.changes.items())
+    """Each changed field: ``description: "old" → "new"``, separated by ``; ``."""
+    return "; ".join(f"{name}: {value_text(c.old)} → {value_text(c.new)}" for name, c in action.changes.items())
 
 
-def plan_table(plan: Plan) -> Table:
+def plan_table(plan: Plan) -> Grid:
     """The plan as a table: action, provider, key, ref and changes."""
     grid = _output.table("ACTION", "PROVIDER", "KEY", "REF", "CHANGES")
     for action in plan.actions:
@@ -64,7 +63,7 @@ def plan_table(plan: Plan) -> Table:
     return grid
 
 
-def outcomes_table(outcomes: Sequence[ApplyOutcome]) -> Table:
+def outcomes_table(outcomes: Sequence[ApplyOutcome]) -> Grid:
     """What apply did: action, key, the model's ref afterwards, and the result."""
     grid = _output.table("ACTION", "PROVIDER", "KEY", "REF", "RESULT")
     for outcome in outcomes:
@@ -124,8 +123,7 @@ def manifest_option(func: Any) -> Any:
         click.option(
             "--allow-replace", is_flag=True, help="Allow delete + create where a vendor cannot update a field."
         ),
-        click.option("-o", "--output", type=click.Choice(["table", "json"]), default="table", help="Output format."),
-        click.option("--json", "as_json", is_flag=True, help="Same as -o json."),
+        click.option("--json", "as_json", is_flag=True, help="The same as -o json."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -140,7 +138,7 @@ def register(cli: click.Group) -> None:
     @click.option("--check", is_flag=True, help="Exit 3 when changes are pending, 0 when in sync (for CI).")
     @click.pass_obj
     def plan_command(
-        session: Session, /, path: Path, prune: bool, allow_replace: bool, output: str, as_json: bool, check: bool
+        session: Session, /, path: Path, prune: bool, allow_replace: bool, as_json: bool, check: bool
     ) -> None:
         """Show what apply would change so that the providers match the manifest.
 
@@ -149,11 +147,12 @@ def register(cli: click.Group) -> None:
         --check), 1 failure, 2 invalid manifest or usage, 3 changes pending with --check.
         """
         _, plan = make_plan(session, path, prune=prune, allow_replace=allow_replace)
-        if as_json or output == "json":
-            _output.echo_json(plan.to_json())
-        else:
-            _output.console().print(plan_table(plan))
+        form = _formats.current(as_json)
+        _formats.emit(plan_table(plan), plan.to_json(), as_json=as_json)
+        if form in ("table", _formats.LINES):
             click.echo(f"Plan: {plan.summary()}.")
+        else:
+            _output.note(f"Plan: {plan.summary()}.")
         report_notes(plan, sandbox=session.sandbox)
         raise click.exceptions.Exit(EXIT_PENDING if check and not plan.in_sync else 0)
 
@@ -163,9 +162,8 @@ def register(cli: click.Group) -> None:
     @click.option("--dry-run", is_flag=True, help="Show the plan and what would be done; send nothing.")
     @click.pass_obj
     def apply_command(
-        session: Session, /, path: Path, prune: bool, allow_replace: bool, output: str, as_json: bool, yes: bool,
-        dry_run: bool,
-    ) -> None:  # fmt: skip
+        session: Session, /, path: Path, prune: bool, allow_replace: bool, as_json: bool, yes: bool, dry_run: bool
+    ) -> None:
         """Make the providers match the manifest: shows the plan, asks, then creates, updates, replaces, deletes.
 
         One result per action; a failure never stops the others. Run it again after a failure:
@@ -186,13 +184,13 @@ def register(cli: click.Group) -> None:
             _output.note("Nothing was applied.")
             raise click.exceptions.Exit(1)
         outcomes = _run(registries, plan, dry_run=dry_run)
-        if as_json or output == "json":
-            _output.echo_json([outcome_dict(outcome) for outcome in outcomes])
+        if _formats.current(as_json) not in ("table", _formats.LINES):
+            _formats.emit(outcomes_table(outcomes), [outcome_dict(outcome) for outcome in outcomes], as_json=as_json)
         elif plan.in_sync:
             click.echo("Nothing to do: every model is as the manifest describes.")
         else:
             changed = [o for o in outcomes if o.action.kind is not modelreg.ActionKind.NOOP]
-            _output.console().print(outcomes_table(changed))
+            _formats.emit(outcomes_table(changed), [outcome_dict(outcome) for outcome in changed], as_json=as_json)
         if dry_run:
             _output.note("Dry run: nothing was sent.")
         failed = [outcome for outcome in outcomes if not outcome.ok]
@@ -204,7 +202,9 @@ def register(cli: click.Group) -> None:
 def _confirmed(count: int) -> bool:
     try:
         return click.confirm(f"Apply {count} change(s)?", default=False, err=True)
-    except click.Abort:  # no answer: stdin closed (a script) or Ctrl-C
+    except click.Abort as exc:  # no answer: stdin closed (a script), or Ctrl-C
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt from None  # nothing was applied: the command stops with 130
         click.echo("", err=True)
         return False
 

@@ -16,8 +16,10 @@ import attrs
 import click
 
 from modelreg import Model, ModelRegError, ModelStatus, NotFound
-from modelreg.cli import _output, _params
-from modelreg.cli._errors import describe
+from modelreg.cli import _formats, _output, _params
+from modelreg.cli._completion import complete_ref
+from modelreg.cli._errors import EXIT_INTERRUPTED, command, describe
+from modelreg.cli._formats import Grid
 from modelreg.cli._models import FilteredCommand, Listing, filter_options
 from modelreg.cli._session import Session
 
@@ -76,7 +78,7 @@ def export_record(directory: Path, model: Model) -> Path:
     return path
 
 
-def _plan_table(targets: Sequence[Target]) -> Any:
+def _plan_table(targets: Sequence[Target]) -> Grid:
     grid = _output.table("REF", "NAME", "STATUS", "PLAN")
     for target in targets:
         model = target.model
@@ -90,7 +92,7 @@ def _plan_table(targets: Sequence[Target]) -> Any:
     return grid
 
 
-def _summary_table(targets: Sequence[Target], *, exported: bool) -> Any:
+def _summary_table(targets: Sequence[Target], *, exported: bool) -> Grid:
     columns = ["REF", "NAME", "RESULT"] + (["EXPORT"] if exported else [])
     grid = _output.table(*columns)
     for target in targets:
@@ -139,27 +141,30 @@ def run(
         for target in pending:
             target.settle("not deleted: not confirmed (--yes deletes without asking)", ok=False)
         pending = []
+    interrupted = False
     if pending and not dry_run:
-        _delete_all(pending, export, missing_ok=missing_ok, show_progress=len(pending) > 1)
-    if as_json:
-        _output.echo_json(_summary_json(targets))
-    elif targets:
-        _output.console().print(_summary_table(targets, exported=export is not None))
+        interrupted = _delete_all(pending, export, missing_ok=missing_ok, show_progress=len(pending) > 1)
+    if targets or _formats.current(as_json) not in ("table", _formats.LINES):
+        _formats.emit(_summary_table(targets, exported=export is not None), _summary_json(targets), as_json=as_json)
     else:
         _output.note("Nothing to delete.")
+    if interrupted:
+        return EXIT_INTERRUPTED
     return 0 if all(t.ok for t in targets) else 1
 
 
 def _confirmed(count: int) -> bool:
     try:
         return click.confirm(f"Delete {count} model(s)? This cannot be undone.", default=False, err=True)
-    except click.Abort:  # no answer: stdin closed (a script) or Ctrl-C
+    except click.Abort as exc:  # no answer: stdin closed (a script), or Ctrl-C
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt from None  # nothing was deleted: the command stops with 130
         click.echo("", err=True)
         return False
 
 
-def _delete_all(pending: list[Target], export: Path | None, *, missing_ok: bool, show_progress: bool) -> None:
-    """Export every record first (a failed export spares its model), then delete per provider."""
+def _delete_all(pending: list[Target], export: Path | None, *, missing_ok: bool, show_progress: bool) -> bool:
+    """Export every record first (a failed export spares its model), then delete per provider; True if interrupted."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     if export is not None:
@@ -181,7 +186,10 @@ def _delete_all(pending: list[Target], export: Path | None, *, missing_ok: bool,
         except KeyboardInterrupt:
             for target in pending:
                 if target.result is None:
-                    target.settle("interrupted: may or may not be deleted; check with `modelreg get`", ok=False)
+                    check = command("get", target.ref)
+                    target.settle(f"interrupted: may or may not be deleted; check with `{check}`", ok=False)
+            return True
+    return False
 
 
 def _by_registry(targets: list[Target]) -> list[tuple[ModelRegistry, list[Target]]]:
@@ -236,7 +244,7 @@ def safety_options(func: Any) -> Any:
             callback=lambda _c, _p, v: _export_dir(v),
             help="Write each model's full record to DIR as JSON before deleting it.",
         ),
-        click.option("--json", "as_json", is_flag=True, help="Print the per-ref summary as JSON."),
+        click.option("--json", "as_json", is_flag=True, help="Print the per-ref summary as JSON (-o json)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -247,7 +255,13 @@ def register(cli: click.Group) -> None:
     """Add ``delete`` and ``prune`` to ``cli``."""
 
     @cli.command("delete")
-    @click.argument("refs", nargs=-1, required=True, callback=lambda _c, _p, v: [_params.check_ref(r) for r in v])
+    @click.argument(
+        "refs",
+        nargs=-1,
+        required=True,
+        callback=lambda _c, _p, v: [_params.check_ref(r) for r in v],
+        shell_complete=complete_ref,
+    )
     @safety_options
     @click.option("--missing-ok", is_flag=True, help="A model that is already gone is not a failure.")
     @click.pass_obj

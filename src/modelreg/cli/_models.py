@@ -8,9 +8,11 @@ from typing import Any, TypeVar
 import click
 
 import modelreg
-from modelreg import Model, ModelRegError, ModelStatus, ValidationFailed
-from modelreg.cli import _output, _params
+from modelreg import Model, ModelRegError, ModelStatus, ValidationFailed, parse_ref
+from modelreg.cli import _formats, _output, _params
+from modelreg.cli._completion import complete_provider, complete_ref
 from modelreg.cli._errors import describe
+from modelreg.cli._fields import read_fields
 from modelreg.cli._session import Session, check_provider
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,6 +38,26 @@ def filter_options(func: F) -> F:
         click.option("--status", type=click.Choice([s.value for s in ModelStatus]), help="Only models in this status."),
         click.option("--search", help="Only models whose name matches this text."),
         click.option("--filter", "extra", multiple=True, metavar="KEY=VALUE", help="Any provider filter (repeatable)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def field_options(func: F) -> F:
+    """The options that give vendor fields: --set, --set-env and --set-prompt."""
+    decorators = [
+        click.option(
+            "--set",
+            "pairs",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="A vendor field, typed as the provider declares it; VALUE @FILE reads it from FILE.",
+        ),
+        click.option("--set-env", "env_pairs", multiple=True, metavar="KEY=VAR", help="A vendor field read from $VAR."),
+        click.option(
+            "--set-prompt", "prompts", multiple=True, metavar="KEY", help="A vendor field to ask for (hidden input)."
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -145,11 +167,12 @@ def register(cli: click.Group) -> None:
     ) -> None:
         """List models across every configured provider (or --provider), with filters.
 
-        A table on a terminal; --json or --jsonl for scripts, with the fields provider, id, ref,
-        name, description, status, created_at, updated_at and details.
+        A table on a terminal, one tab-separated line per model in a pipe (ref, name, status,
+        updated, description); -o json|yaml|csv|tsv or --jsonl for scripts, JSON with the fields
+        provider, id, ref, name, description, status, created_at, updated_at and details.
         """
-        if as_json and jsonl:
-            raise click.UsageError("give --json or --jsonl, not both")
+        if jsonl and _formats.current(as_json) in ("json", "yaml", "csv", "tsv"):
+            raise click.UsageError("--jsonl prints JSON lines: give it without --json or -o")
         filters = _params.list_filters(status, search, vendor, extra)
         listing = Listing(session, providers, filters, limit)
         if jsonl:
@@ -157,10 +180,9 @@ def register(cli: click.Group) -> None:
                 _output.echo_json_line(_output.model_dict(model))
         else:
             models = list(listing)
-            if as_json:
-                _output.echo_json([_output.model_dict(m) for m in models])
-            elif models:
-                _output.console().print(_output.models_table(models))
+            form = _formats.current(as_json)
+            if models or form not in ("table", _formats.LINES):
+                _formats.emit(_output.models_table(models), [_output.model_dict(m) for m in models], as_json=as_json)
             elif not listing.failures:
                 _output.note("No models match.")
             for name, reason in listing.skipped.items():
@@ -169,27 +191,27 @@ def register(cli: click.Group) -> None:
             raise click.exceptions.Exit(1)
 
     @cli.command("get")
-    @click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v))
+    @click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v), shell_complete=complete_ref)
     @click.option("--json", "as_json", is_flag=True, help="Print the model as JSON.")
-    @click.option("--raw", is_flag=True, help="With --json, add the vendor's JSON as received under 'raw'.")
+    @click.option("--raw", is_flag=True, help="With -o json or yaml, add the vendor's JSON as received under 'raw'.")
     @click.pass_obj
     def get_command(session: Session, ref: str, as_json: bool, raw: bool) -> None:
         """Show one model.
 
-        Example: modelreg get scriptix:123 --json
+        Example: modelreg get scriptix:123 -o yaml
         """
         registry, model_id = session.resolve(ref)
         model = registry.get(model_id)
-        if as_json:
-            _output.echo_json(_output.model_dict(model, raw=raw))
+        if raw and _formats.current(as_json) in ("json", "yaml"):
+            _formats.emit(_output.model_view(model), _output.model_dict(model, raw=True), as_json=as_json)
         else:
-            _output.show_model(model, as_json=False)
+            _output.show_model(model, as_json=as_json)
 
     @cli.command("create")
-    @click.argument("provider")
+    @click.argument("provider", shell_complete=complete_provider)
     @click.option("--name", help="The model's name.")
     @click.option("--description", help="A description.")
-    @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help="A vendor field (JSON values parsed).")
+    @field_options
     @click.option("--json", "as_json", is_flag=True, help="Print the new model as JSON.")
     @click.pass_obj
     def create_command(
@@ -198,36 +220,50 @@ def register(cli: click.Group) -> None:
         name: str | None,
         description: str | None,
         pairs: tuple[str, ...],
+        env_pairs: tuple[str, ...],
+        prompts: tuple[str, ...],
         as_json: bool,
     ) -> None:
         """Create a model at PROVIDER.
 
+        \b
         Example: modelreg create scriptix --name "Cardiology EN" --set language=en --set base_model=medical
-
-        `modelreg providers --json` lists each provider's create_fields.
+        A secret field stays off the command line: --set api_key=@key.txt, --set-env api_key=OPENAI_API_KEY
+        or --set-prompt api_key. `modelreg providers -o json` lists each provider's create_fields.
         """
         check_provider(provider)
-        fields = _params.merge_fields({"name": name, "description": description}, _params.parse_pairs(pairs, "--set"))
+        extra = read_fields(provider, pairs, env_pairs, prompts)
+        fields = _params.merge_fields({"name": name, "description": description}, extra)
         model = session.registry(provider).create(**fields)
         if not as_json:
             _output.note(f"Created {model.ref}.")
         _output.show_model(model, as_json=as_json)
 
     @cli.command("update")
-    @click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v))
+    @click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v), shell_complete=complete_ref)
     @click.option("--name", help="A new name.")
     @click.option("--description", help="A new description.")
-    @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help="A vendor field (JSON values parsed).")
+    @field_options
     @click.option("--json", "as_json", is_flag=True, help="Print the updated model as JSON.")
     @click.pass_obj
     def update_command(
-        session: Session, ref: str, name: str | None, description: str | None, pairs: tuple[str, ...], as_json: bool
+        session: Session,
+        ref: str,
+        name: str | None,
+        description: str | None,
+        pairs: tuple[str, ...],
+        env_pairs: tuple[str, ...],
+        prompts: tuple[str, ...],
+        as_json: bool,
     ) -> None:
         """Change fields of a model.
 
         Example: modelreg update scriptix:123 --description "Cardiology, v2"
         """
-        fields = _params.merge_fields({"name": name, "description": description}, _params.parse_pairs(pairs, "--set"))
+        provider = parse_ref(ref)[0]
+        check_provider(provider, param_hint="REF")
+        extra = read_fields(provider, pairs, env_pairs, prompts)
+        fields = _params.merge_fields({"name": name, "description": description}, extra)
         if not fields:
             raise click.UsageError("nothing to update: give --name, --description or --set KEY=VALUE")
         registry, model_id = session.resolve(ref)

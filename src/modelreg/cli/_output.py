@@ -1,4 +1,4 @@
-"""Rendering for the command line: models as JSON with stable field names, or as rich tables.
+"""Rendering for the command line: models as JSON with stable field names, or as tables (``_formats``).
 
 rich is imported inside the functions that draw, so that ``--json`` runs never pay for it.
 """
@@ -16,12 +16,13 @@ import attrs
 import click
 
 from modelreg import Model, ModelStatus
+from modelreg.cli import _formats
+from modelreg.cli._formats import Grid
 from modelreg.cli._redaction import CliRedaction, redaction
 from modelreg.redaction import Container, rebuild
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
 STATUS_STYLES = {
@@ -122,54 +123,49 @@ def status_text(status: ModelStatus) -> Text:
 
 
 def plain(value: Any, style: str = "") -> Text:
-    """Text taken literally (a model called ``[red]`` is not rich markup), credentials masked."""
+    """Text taken literally (a model called ``[red]`` is not rich markup), credentials masked; ``-`` when empty."""
     from rich.text import Text
 
-    return Text("-" if value is None or value == "" else redaction().text(str(value)), style=style)
+    if value is None or value == "":
+        return _formats.blank(style)
+    return Text(redaction().text(str(value)), style=style)
 
 
-KEEP_WHOLE = frozenset({"REF", "PROVIDER", "STATUS", "UPDATED", "FIELD"})
-"""Columns never wrapped or cut: a ref is copied from the table, a status or date read at a glance."""
+def table(*columns: str, title: str | None = None) -> Grid:
+    """An empty table with ``columns``: cut with an ellipsis to the terminal's width, never wrapped."""
+    return Grid(*columns, title=title)
 
 
-def table(*columns: str, title: str | None = None) -> Table:
-    """An empty table with ``columns``; narrow screens wrap the free-text columns, never the refs."""
-    from rich import box
-    from rich.table import Table
-
-    grid = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
-    for column in columns:
-        grid.add_column(column, no_wrap=column in KEEP_WHOLE, min_width=len(column))
-    return grid
-
-
-def models_table(models: Iterable[Model]) -> Table:
-    """A table of models: ref, name, status, last update, description."""
+def models_table(models: Iterable[Model]) -> Grid:
+    """A table of models: ref, name, status, last update, description (csv and tsv get full timestamps)."""
     grid = table("REF", "NAME", "STATUS", "UPDATED", "DESCRIPTION")
     for model in models:
+        updated = model.updated_at or model.created_at
         grid.add_row(
             plain(model.ref, "bold"),
             plain(model.name),
             status_text(model.status),
-            plain(timestamp(model.updated_at or model.created_at)),
-            plain(_shorten(model.description, 48), "dim"),
+            plain(timestamp(updated)),
+            plain(model.description, "dim"),
+            data=[
+                model.ref,
+                model.name,
+                model.status.value,
+                updated.isoformat() if updated else None,
+                model.description,
+            ],
         )
     return grid
 
 
-def model_view(model: Model) -> Table:
+def model_view(model: Model) -> Grid:
     """One model as a two-column table of fields, details included."""
-    from rich import box
-    from rich.table import Table
-
-    grid = Table(show_header=False, box=box.SIMPLE, title=model.ref, title_justify="left")
-    grid.add_column(style="bold")
-    grid.add_column()
-    grid.add_row("name", plain(model.name))
-    grid.add_row("status", status_text(model.status))
-    grid.add_row("description", plain(model.description))
-    grid.add_row("created", plain(timestamp(model.created_at)))
-    grid.add_row("updated", plain(timestamp(model.updated_at)))
+    grid = Grid("FIELD", "VALUE", title=model.ref, show_header=False)
+    grid.add_row(plain("name", "bold"), plain(model.name))
+    grid.add_row(plain("status", "bold"), status_text(model.status))
+    grid.add_row(plain("description", "bold"), plain(model.description))
+    grid.add_row(plain("created", "bold"), plain(timestamp(model.created_at)))
+    grid.add_row(plain("updated", "bold"), plain(timestamp(model.updated_at)))
     details = jsonable(model.details) if model.details is not None else {}
     for key, value in details.items() if isinstance(details, dict) else []:
         if value is None or value in ({}, []):
@@ -180,19 +176,12 @@ def model_view(model: Model) -> Table:
 
 
 def show_model(model: Model, *, as_json: bool) -> None:
-    """Print one model as JSON or as a field table."""
-    if as_json:
-        echo_json(model_dict(model))
-    else:
-        console().print(model_view(model))
+    """Print one model: a field table on a terminal, one line in a pipe, or JSON/YAML/csv/tsv as asked."""
+    form = _formats.current(as_json)
+    grid = model_view(model) if form == "table" else models_table([model])
+    _formats.emit(grid, model_dict(model), as_json=as_json)
 
 
 def note(message: str) -> None:
     """A one-line remark on stderr that never mixes with data on stdout, credentials masked."""
     click.echo(redaction().text(message), err=True)
-
-
-def _shorten(text: str | None, width: int) -> str | None:
-    if text is None or len(text) <= width:
-        return text
-    return text[: width - 1] + "…"

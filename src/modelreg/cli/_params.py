@@ -1,4 +1,4 @@
-"""Command-line values turned into library arguments: refs, ``key=value`` pairs, filter values."""
+"""Command-line values turned into library arguments: refs, ``key=value`` pairs, filter values (typed)."""
 
 from __future__ import annotations
 
@@ -32,17 +32,27 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def parse_pairs(pairs: Iterable[str], option: str) -> dict[str, Any]:
-    """``KEY=VALUE`` strings as a dict, values parsed as JSON when possible; a usage error otherwise."""
-    fields: dict[str, Any] = {}
+def split_pairs(pairs: Iterable[str], option: str, *, example: str = "language=en") -> list[tuple[str, str]]:
+    """``KEY=VALUE`` strings as ``(key, value)`` pairs; a usage error showing ``example`` otherwise."""
+    split = []
     for pair in pairs:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise click.BadParameter(f"{pair!r} is not KEY=VALUE (e.g. {option} language=en)", param_hint=option)
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE (e.g. {option} {example})", param_hint=option)
+        split.append((key, value))
+    return split
+
+
+def parse_pairs(pairs: Iterable[str], option: str, types: Mapping[str, type] | None = None) -> dict[str, Any]:
+    """``KEY=VALUE`` strings as a dict, each value of the type ``types`` gives its key (else JSON when it parses)."""
+    from modelreg.cli._fields import coerce
+
+    fields: dict[str, Any] = {}
+    for key, value in split_pairs(pairs, option):
         if key in fields:
             raise click.BadParameter(f"{key!r} is given twice", param_hint=option)
-        fields[key] = parse_value(value)
+        fields[key] = coerce((types or {}).get(key), value, key, option)
     return fields
 
 
@@ -74,8 +84,12 @@ def list_filters(
         filters["status"] = ModelStatus(status)
     if search is not None:
         filters["search"] = search
-    filters.update({key: parse_value(value) for key, value in vendor.items() if value is not None})
-    return merge_fields(filters, parse_pairs(extra, "--filter"))
+    from modelreg.cli._fields import coerce, filter_types
+
+    types = filter_types()
+    given = {key: value for key, value in vendor.items() if value is not None}
+    filters.update({key: coerce(types.get(key), value, key, option_name(key)) for key, value in given.items()})
+    return merge_fields(filters, parse_pairs(extra, "--filter", types))
 
 
 def option_name(filter_name: str) -> str:

@@ -3,7 +3,7 @@
 A vendor record may carry a credential: SELISE's carries the ``project_key`` (which defaults to
 the blocks key) and may carry a third-party ``api_key``. Two nets catch them: fields named like a
 credential are masked whatever their value, and the value of every credential the CLI connects
-with (each provider's secret settings, from the environment) is masked wherever it appears.
+with (each provider's secret settings, from the environment or a profile) is masked wherever it appears.
 ``redaction()`` gives the masking for the moment's providers and environment.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import modelreg
@@ -45,10 +45,19 @@ def fold(name: Any) -> str:
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
+_REMEMBERED: set[str] = set()
+"""Credential values the CLI connected with that the environment does not hold (from a profile)."""
+
+
+def remember(values: Iterable[str]) -> None:
+    """Mask these credential values too, from now on (the CLI calls it with every registry's secrets)."""
+    _REMEMBERED.update(value for value in values if value)
+
+
 def redaction() -> CliRedaction:
     """The masking for the credentials of this moment: installed providers, secret settings in the environment."""
     secrets = tuple(s for info in modelreg.providers(details=True) for s in info.settings if s.secret)
-    values = {os.environ.get(s.env) for s in secrets if s.env}
+    values = {os.environ.get(s.env) for s in secrets if s.env} | _REMEMBERED
     return _redaction(tuple(sorted({s.name for s in secrets})), tuple(sorted(v for v in values if v)))
 
 

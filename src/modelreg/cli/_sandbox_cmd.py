@@ -8,13 +8,16 @@ variable (``SCRIPTIX_BASE_URL``...) at it to use it over HTTP.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import socket
 import urllib.parse
 
 import click
 
 import modelreg
-from modelreg.cli import _output
+from modelreg.cli import _formats, _output
 from modelreg.cli._session import Session
 
 DEFAULT_PORT = 8765
@@ -66,12 +69,11 @@ def register(cli: click.Group) -> None:
             "clock_offset_seconds": round(clock.offset, 3),
             "speed": clock.speed,
         }
-        if as_json:
-            _output.echo_json(info)
-            return
+        grid = _output.table("FIELD", "VALUE")
         for key, value in info.items():
             shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else value
-            click.echo(f"{key}: {shown}")
+            grid.add_row(_output.plain(key, "bold"), _output.plain(shown))
+        _formats.emit(grid, info, as_json=as_json)
 
     @sandbox_group.command("advance")
     @click.argument("duration", callback=lambda _c, _p, v: parse_duration(v))
@@ -101,6 +103,8 @@ def register(cli: click.Group) -> None:
         from modelreg.sandbox import asgi_app, mounted_app
 
         app = mounted_app({name: asgi_app(sandbox) for name, sandbox in sandboxes.items()})
+        # Bound before any URL is printed: a busy port is one line and exit 1, never a URL that lies.
+        listener = listen(port)
         registries = session.registries()
         for name in sandboxes:
             # A base URL may carry a path (``.../speechtotext/v3.2``): the sandbox serves it under the prefix.
@@ -111,4 +115,28 @@ def register(cli: click.Group) -> None:
             env = modelreg.provider_info(name).base_url_env
             click.echo(f"{name}: {url}" + (f"   (export {env}={url})" if env else ""))
         level = "info" if session.verbose else "warning"
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level=level, lifespan="on")
+        server = uvicorn.Server(uvicorn.Config(app, log_level=level, lifespan="on"))
+        try:
+            server.run(sockets=[listener])  # Ctrl-C stops it cleanly, then exits 130 like any command
+        finally:
+            listener.close()
+
+
+def listen(port: int) -> socket.socket:
+    """A socket listening on 127.0.0.1:``port``; a usage-level error saying so when the port is busy."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if os.name == "posix":  # restart at once after a stop (TIME_WAIT); a live listener still refuses
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(("127.0.0.1", port))
+        listener.listen(128)
+    except OSError as exc:
+        listener.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} on 127.0.0.1 is already in use (another `modelreg sandbox serve`?); "
+                "stop that program or pick another port with --port"
+            ) from None
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    listener.set_inheritable(True)
+    return listener

@@ -1,14 +1,17 @@
-"""What every command shares: the ``--sandbox`` choice and the registries it connects lazily."""
+"""What every command shares: the global options and the registries they connect lazily."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 import modelreg
 from modelreg import ConfigurationError, parse_ref
+from modelreg.cli import _redaction
+from modelreg.profiles import missing_settings
 
 if TYPE_CHECKING:
     from modelreg import ModelRegistry, Registries
@@ -19,15 +22,52 @@ SANDBOX_HINT = "or add --sandbox to try the built-in emulators"
 
 
 class Session:
-    """The state of one CLI invocation: options, sandboxes and connected registries."""
+    """The state of one CLI invocation: global options, sandboxes and connected registries.
 
-    def __init__(self, *, sandbox: bool, verbose: int) -> None:
+    Global options may come before or after the command: those after it update the session
+    while the command's own options are read, before anything is connected.
+    """
+
+    def __init__(
+        self,
+        *,
+        sandbox: bool,
+        verbose: int,
+        profile: str | None = None,
+        output: str | None = None,
+        json: bool = False,
+        no_headers: bool = False,
+        timeout: float | None = None,
+        deadline: float | None = None,
+    ) -> None:
         self.sandbox = sandbox
         self.verbose = verbose
+        self.profile = profile
+        """The config-file profile to read settings from (``--profile``; else ``$MODELREG_PROFILE``)."""
+        self.output = output
+        """``-o``: table, json, yaml, csv or tsv; None lets the terminal decide (``_formats``)."""
+        self.json = json
+        self.no_headers = no_headers
+        self.timeout = timeout
+        self.deadline = deadline
         self._clock: SandboxClock | None = None
         self._sandboxes: dict[str, Sandbox] | None = None
         self._no_sandbox: dict[str, str] = {}
         self._registries: Registries | None = None
+
+    def connect_options(self) -> dict[str, Any]:
+        """The ``connect()`` options the global flags ask for (``--timeout``, ``--deadline``)."""
+        options = {"timeout": self.timeout, "deadline": self.deadline}
+        return {key: value for key, value in options.items() if value is not None}
+
+    def command(self, *words: str) -> str:
+        """A ``modelreg`` command line to suggest, pasteable as-is: it keeps ``--sandbox`` and ``--profile``."""
+        prefix = ["modelreg"]
+        if self.sandbox:
+            prefix.append("--sandbox")
+        if self.profile:
+            prefix += ["--profile", self.profile]
+        return shlex.join([*prefix, *words])
 
     @property
     def clock(self) -> SandboxClock:
@@ -55,21 +95,26 @@ class Session:
 
         connected: dict[str, ModelRegistry] = {}
         skipped: dict[str, str] = {}
+        options = self.connect_options()
         if self.sandbox:
             sandboxes = self.sandboxes()
             skipped.update(self._no_sandbox)
             for name, emulator in sandboxes.items():
-                connected[name] = modelreg.connect(name, sandbox=emulator)
+                connected[name] = modelreg.connect(name, sandbox=emulator, **options)
         else:
-            for info in modelreg.providers(details=True):
-                name = info.name
-                if info.reason is not None:
-                    skipped[name] = info.reason
+            for name in modelreg.providers():
+                missing = missing_settings(name, profile=self.profile)
+                if missing:
+                    skipped[name] = (
+                        f"not configured: set {', '.join(missing)} or run `{self.command('configure', name)}`"
+                    )
                     continue
                 try:
-                    connected[name] = modelreg.connect(name)
+                    connected[name] = modelreg.connect(name, profile=self.profile, **options)
                 except ConfigurationError as exc:
                     skipped[name] = str(exc)
+        for registry in connected.values():
+            _redaction.remember(registry.config.secrets())  # a profile's secrets are masked like the env's
         self._registries = modelreg.Registries(connected, skipped)
         return self._registries
 

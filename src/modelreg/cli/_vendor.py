@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -9,16 +10,15 @@ import click
 
 import modelreg
 from modelreg import Model, ModelStatus, UnsupportedOperation
-from modelreg.cli import _output, _params
+from modelreg.cli import _formats, _output, _params
+from modelreg.cli._completion import complete_ref
+from modelreg.cli._errors import EXIT_INTERRUPTED, command
 from modelreg.cli._session import Session
 
 if TYPE_CHECKING:
     from modelreg import ModelRegistry
 
-EXIT_INTERRUPTED = 130
-"""The shell's convention for a command stopped by Ctrl-C."""
-
-_ref_argument = click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v))
+_ref_argument = click.argument("ref", callback=lambda _c, _p, v: _params.check_ref(v), shell_complete=complete_ref)
 
 
 def require(registry: ModelRegistry, operation: str, command: str) -> None:
@@ -68,11 +68,8 @@ def register(cli: click.Group) -> None:
         # The transcript goes as (name, content) so that the vendor sees its real file name.
         text = (transcript.name, transcript.read_bytes())
         result = registry.upload_training_data(model_id, audio=audio, transcript=text, kind=kind)
-        if as_json:
-            _output.echo_json(result)
-        else:
-            _output.note(f"Uploaded {audio.name} and {transcript.name} to {ref} as {kind} data.")
-            _show_record(result)
+        _output.note(f"Uploaded {audio.name} and {transcript.name} to {ref} as {kind} data.")
+        _show_record(result, as_json=as_json)
 
     @cli.command("train")
     @_ref_argument
@@ -96,8 +93,7 @@ def register(cli: click.Group) -> None:
             model = _train_and_wait(registry, model_id, polling)
         else:
             model = registry.train(model_id)
-            if not as_json:
-                _output.note(f"Training of {model.ref} started; follow it with `modelreg get {model.ref}`.")
+            _output.note(f"Training of {model.ref} started; follow it with `{command('get', model.ref)}`.")
         _output.show_model(model, as_json=as_json)
         if model.status is ModelStatus.FAILED:
             _output.note(f"Error: training of {model.ref} failed.")
@@ -113,12 +109,9 @@ def register(cli: click.Group) -> None:
         require(registry, "validate", "validate")
         result = registry.validate(model_id)
         valid = getattr(result, "is_valid", None)
-        if as_json:
-            _output.echo_json(result)
-        else:
-            _show_record(result)
-            if valid is not None:
-                _output.note(f"{ref} is valid." if valid else f"Error: {ref} is not valid.")
+        _show_record(result, as_json=as_json)
+        if valid is not None:
+            _output.note(f"{ref} is valid." if valid else f"Error: {ref} is not valid.")
         if valid is False:
             raise click.exceptions.Exit(1)
 
@@ -148,7 +141,7 @@ def _train_and_wait(registry: ModelRegistry, model_id: str, polling: dict[str, f
             bar.stop()
             _output.note(
                 f"Stopped waiting; the training goes on at the vendor. Follow it with "
-                f"`modelreg train {current.ref} --wait` or `modelreg get {current.ref}`."
+                f"`{command('train', current.ref, '--wait')}` or `{command('get', current.ref)}`."
             )
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         if model.status is ModelStatus.AVAILABLE:
@@ -156,14 +149,13 @@ def _train_and_wait(registry: ModelRegistry, model_id: str, polling: dict[str, f
     return model
 
 
-def _show_record(record: Any) -> None:
+def _show_record(record: Any, *, as_json: bool) -> None:
+    """A vendor record (an upload, a validation) as a FIELD/VALUE table, or JSON/YAML as asked."""
     data = _output.jsonable(record)
-    if not isinstance(data, dict):
-        _output.echo_json(data)
-        return
     grid = _output.table("FIELD", "VALUE")
-    for key, value in data.items():
+    for key, value in data.items() if isinstance(data, dict) else []:
         if key == "raw":
-            continue  # the vendor's JSON repeats the fields above; --json shows it
-        grid.add_row(_output.plain(key, "bold"), _output.plain(value))
-    _output.console().print(grid)
+            continue  # the vendor's JSON repeats the fields above; -o json shows it
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+        grid.add_row(_output.plain(key, "bold"), _output.plain(shown))
+    _formats.emit(grid, data, as_json=as_json)
