@@ -66,8 +66,8 @@ def _serve(shell: Console, command: str, expected: str) -> None:
                     break
             elif process.poll() is not None:
                 break
-        if process.poll() is not None and not first:  # something else holds the port: the documented refusal
-            assert process.wait() == 1 and "already in use" in errors.read_text()
+        if not first:  # it printed nothing: something else holds the port, and this is the documented refusal
+            assert process.wait(timeout=60) == 1 and "already in use" in errors.read_text(), errors.read_text()
             return
         assert normalize(first.decode()) == normalize(expected)
     finally:
