@@ -81,7 +81,10 @@ def test_default_headers_and_the_user_agent_suffix_go_with_every_request(spec: S
 
 def test_headers_never_replace_the_credentials(toy: Path) -> None:
     transport = Recording(modelreg.provider_info("toy").sandbox().transport())
-    with modelreg.connect("toy", sandbox=True, transport=transport, headers={"Authorization": "Bearer other"}) as reg:
+    # A sandbox takes no credential from the environment: the token is given as an argument.
+    with modelreg.connect(
+        "toy", sandbox=True, transport=transport, token="toy-secret-token-123", headers={"Authorization": "Bearer x"}
+    ) as reg:
         reg.list_page()
     assert transport.sent[-1].headers["authorization"] == "Bearer toy-secret-token-123"
 
