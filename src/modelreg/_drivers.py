@@ -1,6 +1,6 @@
 """The only code that does I/O for a flow: one short loop for threads, one for asyncio.
 
-Both step the engine's program with ``_advance`` and differ only in how they wait and send. An
+Both step the engine's program with ``relay.advance`` and differ only in how they wait and send. An
 exchange is bounded as a whole: the answer's body is read in chunks, at most ``max_bytes`` of it,
 and never past the call's deadline (a server dripping one byte at a time cannot hold a call
 open); a closed registry ends the calls still waiting with a ``TransportError`` saying so.
@@ -12,41 +12,26 @@ import asyncio
 import concurrent.futures
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-import attrs
 import httpx
 
-from modelreg._engine import Action, Program, Send, Sleep
+from modelreg._engine import Program, Send, Sleep
 from modelreg._pacing import Pacer
+from modelreg._relay import Finished, advance
 from modelreg.errors import ModelRegError, ProtocolError, TransportError
 
 T = TypeVar("T")
 
 
-@attrs.frozen
-class _Done(Generic[T]):
-    """The program's result: it asks for no more I/O."""
-
-    value: T
-
-
-def _advance(program: Program[T], answer: Any) -> Action | _Done[T]:
-    """Give ``program`` the answer to its last action; return its next action, or its result."""
-    try:
-        return program.send(answer)
-    except StopIteration as stop:
-        return _Done(stop.value)
-
-
 def run_sync(program: Program[T], client: httpx.Client, pacer: Pacer, sleep: Callable[[float], None]) -> T:
     """Run ``program`` to its result with a sync client."""
     with _closing(program):
-        action = _advance(program, None)
-        while not isinstance(action, _Done):
+        action = advance(program, None)
+        while not isinstance(action, Finished):
             if isinstance(action, Sleep):
                 sleep(action.seconds)
-                action = _advance(program, None)
+                action = advance(program, None)
                 continue
             answer: httpx.Response | Exception
             with pacer.hold(action.operation, action.slot_timeout) as held:
@@ -57,8 +42,9 @@ def run_sync(program: Program[T], client: httpx.Client, pacer: Pacer, sleep: Cal
                     answer = _exchange_sync(client, action)
                 except (httpx.RequestError, ModelRegError) as exc:
                     answer = exc
-            action = _advance(program, answer)
-        return action.value
+            action = advance(program, answer)
+        result: T = action.value
+        return result
 
 
 async def run_async(
@@ -66,11 +52,11 @@ async def run_async(
 ) -> T:
     """Run ``program`` to its result with an async client."""
     with _closing(program):
-        action = _advance(program, None)
-        while not isinstance(action, _Done):
+        action = advance(program, None)
+        while not isinstance(action, Finished):
             if isinstance(action, Sleep):
                 await sleep(action.seconds)
-                action = _advance(program, None)
+                action = advance(program, None)
                 continue
             answer: httpx.Response | Exception
             async with pacer.ahold(action.operation, action.slot_timeout) as held:
@@ -81,8 +67,9 @@ async def run_async(
                     answer = await _exchange_async(client, action)
                 except (httpx.RequestError, ModelRegError) as exc:
                     answer = exc
-            action = _advance(program, answer)
-        return action.value
+            action = advance(program, answer)
+        result: T = action.value
+        return result
 
 
 def _exchange_sync(client: httpx.Client, action: Send) -> httpx.Response:

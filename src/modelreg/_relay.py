@@ -10,7 +10,9 @@ raised, so that the flow may catch an error exactly as if it had made the reques
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
+
+import attrs
 
 T = TypeVar("T")
 
@@ -47,3 +49,21 @@ def relay(
 def forward(step: Any) -> Generator[Any, Any, Any]:
     """The handler that passes a step outward unchanged and returns its answer."""
     return (yield step)
+
+
+@attrs.frozen
+class Finished(Generic[T]):
+    """A generator's result: it asks for nothing more."""
+
+    value: T
+
+
+def advance(flow: Generator[Any, Any, T], answer: Any = None, error: BaseException | None = None) -> Any:
+    """Give ``flow`` the answer to its last step (or throw ``error`` into it); its next step, or ``Finished``.
+
+    The one stepping primitive of the I/O drivers, which cannot ``yield from`` a flow: they await.
+    """
+    try:
+        return flow.throw(error) if error is not None else flow.send(answer)
+    except StopIteration as stop:
+        return Finished(stop.value)

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from modelreg._records import Issue, Model, ModelStatus, Page
+from modelreg._relay import Finished, advance
 from modelreg.errors import ModelFailed, RateLimited, ValidationFailed, WaitTimedOut
 
 DEFAULT_POLL_INTERVAL = 10.0
@@ -212,16 +213,11 @@ def drive_sync(
     clock: Callable[[], float],
 ) -> list[Model]:
     """Run a wait's plan with a sync registry's calls."""
-    answer: Any = None
-    error: BaseException | None = None
     with _closing(plan):
-        while True:
-            try:
-                step = plan.throw(error) if error is not None else plan.send(answer)
-            except StopIteration as stop:
-                result: list[Model] = stop.value
-                return result
-            error = None
+        step = advance(plan)
+        while not isinstance(step, Finished):
+            answer: Any = None
+            error: RateLimited | None = None
             try:
                 if isinstance(step, Nap):
                     if step.seconds > 0:
@@ -233,6 +229,9 @@ def drive_sync(
                     answer = page(step.page, step.page_size)
             except RateLimited as exc:
                 error = exc
+            step = advance(plan, answer, error)
+        result: list[Model] = step.value
+        return result
 
 
 async def drive_async(
@@ -243,16 +242,11 @@ async def drive_async(
     clock: Callable[[], float],
 ) -> list[Model]:
     """Run a wait's plan with an async registry's calls."""
-    answer: Any = None
-    error: BaseException | None = None
     with _closing(plan):
-        while True:
-            try:
-                step = plan.throw(error) if error is not None else plan.send(answer)
-            except StopIteration as stop:
-                result: list[Model] = stop.value
-                return result
-            error = None
+        step = advance(plan)
+        while not isinstance(step, Finished):
+            answer: Any = None
+            error: RateLimited | None = None
             try:
                 if isinstance(step, Nap):
                     if step.seconds > 0:
@@ -264,6 +258,9 @@ async def drive_async(
                     answer = await page(step.page, step.page_size)
             except RateLimited as exc:
                 error = exc
+            step = advance(plan, answer, error)
+        result: list[Model] = step.value
+        return result
 
 
 class _closing:
